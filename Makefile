@@ -1,0 +1,40 @@
+# presslens: `make demo` runs the whole job on the bundled demo corpus; `make test` runs the suite.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEMO_DB ?= instance/demo.db
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: install demo test bench browser clean
+
+$(STAMP): requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "presslens needs $(PYTHON)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+demo: install
+	./presslens init-db --db $(DEMO_DB)
+	./presslens ingest corpus/demo --db $(DEMO_DB)
+	./presslens demo-setup --db $(DEMO_DB)
+	./presslens serve --db $(DEMO_DB) --host $(HOST) --port $(PORT)
+
+test: install browser
+	$(PY) -m pytest -q -p no:cacheprovider
+
+bench: install
+	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .hypothesis test-artifacts

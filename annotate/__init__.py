@@ -1,0 +1,1 @@
+"""annotate: labels, suggestions, agreement, statistics and exports."""

@@ -1,0 +1,1 @@
+"""compare: embeddings, cross-outlet alignment, word diff, stories and provenance."""

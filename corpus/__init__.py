@@ -1,0 +1,1 @@
+"""corpus: ingest, clean, segment and store articles (the bottom layer of presslens)."""

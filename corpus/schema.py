@@ -1,0 +1,234 @@
+"""The whole presslens schema, as an ordered list of named migrations.
+
+Every table of every layer lives here (STYLE.md: schema in one place), so `init-db` and the test
+fixtures build exactly the same database and no table is ever created implicitly by an insert.
+Migrations are append-only: never edit one that has shipped, add a new function at the end.
+Each one runs in its own transaction and is recorded in `migrations`, so re-running is a no-op.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Callable
+
+import sqlite_utils
+
+Migration = Callable[[sqlite_utils.Database], None]
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def migration(fn: Migration) -> Migration:
+    """Register `fn` as the next migration (order of definition is order of application)."""
+    MIGRATIONS.append((fn.__name__, fn))
+    return fn
+
+
+@migration
+def m001_corpus(db: sqlite_utils.Database) -> None:
+    db.table("outlets").create(
+        {"id": int, "name": str, "domain": str, "created_at": str},
+        pk="id", not_null={"name"},
+    )
+    db.table("outlets").create_index(["name"], unique=True)
+    db.table("articles").create(
+        {
+            "id": str, "outlet_id": int, "title": str, "url": str, "author": str,
+            "published_at": str, "lang": str, "text": str, "html": str,
+            "source_file": str, "source_id": str, "content_hash": str, "ingested_at": str,
+        },
+        pk="id", not_null={"text", "content_hash"},
+        foreign_keys=[("outlet_id", "outlets", "id")],
+    )
+    db.table("articles").create_index(["content_hash"], unique=True)
+    db.table("articles").create_index(["outlet_id"])
+    db.table("passages").create(
+        {
+            "id": str, "article_id": str, "seq": int, "start": int, "end": int,
+            "text": str, "kind": str, "content": int,
+        },
+        pk="id", not_null={"article_id", "seq", "start", "end", "text", "kind"},
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db.table("passages").create_index(["article_id", "seq"], unique=True)
+    db.table("passages").enable_fts(["text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+
+
+@migration
+def m002_compare(db: sqlite_utils.Database) -> None:
+    # Vectors are keyed by the passage *text* hash so identical sentences in two outlets
+    # (verbatim copies are common) are embedded once.
+    db.table("embeddings").create(
+        {"text_hash": str, "model": str, "dim": int, "vector": bytes, "created_at": str},
+        pk=("text_hash", "model"),
+    )
+    db.table("stories").create(
+        {"id": int, "title": str, "method": str, "params": str, "created_at": str}, pk="id",
+    )
+    db.table("story_articles").create(
+        {"story_id": int, "article_id": str},
+        pk=("story_id", "article_id"),
+        foreign_keys=[("story_id", "stories", "id"), ("article_id", "articles", "id")],
+    )
+    db.table("story_articles").create_index(["article_id"])
+    db.table("alignment_runs").create(
+        {
+            "id": int, "story_id": int, "model": str, "params": str,
+            "status": str, "created_at": str, "finished_at": str,
+        },
+        pk="id", foreign_keys=[("story_id", "stories", "id")],
+    )
+    db.table("alignments").create(
+        {
+            "id": int, "run_id": int, "a": str, "b": str, "score": float,
+            "char_score": float, "kind": str, "diff": str,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "alignment_runs", "id"), ("a", "passages", "id"), ("b", "passages", "id")],
+    )
+    db.table("alignments").create_index(["run_id"])
+    db.table("alignments").create_index(["a"])
+    db.table("alignments").create_index(["b"])
+
+
+@migration
+def m003_users_projects(db: sqlite_utils.Database) -> None:
+    db.table("users").create(
+        {
+            "id": int, "username": str, "password_hash": str, "role": str,
+            "display_name": str, "locale": str, "active": int, "created_at": str,
+        },
+        pk="id", not_null={"username", "password_hash", "role"}, defaults={"active": 1},
+    )
+    db.table("users").create_index(["username"], unique=True)
+    db.table("projects").create(
+        {
+            "id": int, "name": str, "description": str, "blind": int, "k": int,
+            "created_by": int, "created_at": str,
+        },
+        pk="id", not_null={"name"}, defaults={"blind": 0, "k": 1},
+        foreign_keys=[("created_by", "users", "id")],
+    )
+    # The label scheme of a project: names, colours, keyboard keys.
+    db.table("project_labels").create(
+        {
+            "project_id": int, "name": str, "title": str, "color": str, "key": str,
+            "description": str, "position": int,
+        },
+        pk=("project_id", "name"), foreign_keys=[("project_id", "projects", "id")],
+    )
+    db.table("project_members").create(
+        {"project_id": int, "user_id": int, "role": str, "added_at": str},
+        pk=("project_id", "user_id"),
+        foreign_keys=[("project_id", "projects", "id"), ("user_id", "users", "id")],
+    )
+    db.table("project_stories").create(
+        {"project_id": int, "story_id": int},
+        pk=("project_id", "story_id"),
+        foreign_keys=[("project_id", "projects", "id"), ("story_id", "stories", "id")],
+    )
+    db.table("login_attempts").create(
+        {"id": int, "key": str, "at": float, "ok": int}, pk="id",
+    )
+    db.table("login_attempts").create_index(["key", "at"])
+
+
+@migration
+def m004_annotations(db: sqlite_utils.Database) -> None:
+    # One table for human labels and machine suggestions: `source` tells them apart
+    # (human, model, rule, propagated) and `status` records accept/reject decisions.
+    # project_id is NULL for project-less analysis results (`analyze`, `annotate suggest`).
+    db.table("annotations").create(
+        {
+            "id": int, "project_id": int, "passage_id": str, "article_id": str,
+            "start": int, "end": int, "label": str, "source": str, "annotator_id": int,
+            "prob": float, "speaker_start": int, "speaker_end": int, "speaker_text": str,
+            "cue_start": int, "cue_end": int, "cue_text": str, "comment": str,
+            "status": str, "origin_id": int, "alignment_kind": str, "model": str,
+            "version": int, "created_at": str, "updated_at": str,
+        },
+        pk="id", not_null={"passage_id", "article_id", "start", "end", "label", "source"},
+        defaults={"status": "active", "version": 1},
+        foreign_keys=[
+            ("project_id", "projects", "id"), ("passage_id", "passages", "id"),
+            ("article_id", "articles", "id"), ("annotator_id", "users", "id"),
+        ],
+    )
+    db.table("annotations").create_index(["passage_id"])
+    db.table("annotations").create_index(["article_id"])
+    db.table("annotations").create_index(["project_id", "annotator_id"])
+    db.table("annotation_history").create(
+        {
+            "id": int, "annotation_id": int, "project_id": int, "user_id": int,
+            "action": str, "before": str, "after": str, "at": str,
+        },
+        pk="id", foreign_keys=[("annotation_id", "annotations", "id")],
+    )
+    db.table("annotation_history").create_index(["annotation_id"])
+    db.table("assignments").create(
+        {"project_id": int, "passage_id": str, "user_id": int, "created_at": str},
+        pk=("project_id", "passage_id", "user_id"),
+        foreign_keys=[
+            ("project_id", "projects", "id"), ("passage_id", "passages", "id"), ("user_id", "users", "id"),
+        ],
+    )
+    db.table("gold_labels").create(
+        {
+            "id": int, "project_id": int, "passage_id": str, "article_id": str,
+            "start": int, "end": int, "label": str, "speaker_start": int, "speaker_end": int,
+            "speaker_text": str, "decided_by": int, "version": int, "decided_at": str,
+        },
+        pk="id", not_null={"project_id", "passage_id", "start", "end", "label"},
+        defaults={"version": 1},
+        foreign_keys=[
+            ("project_id", "projects", "id"), ("passage_id", "passages", "id"), ("decided_by", "users", "id"),
+        ],
+    )
+    db.table("gold_labels").create_index(["project_id", "passage_id"])
+    db.table("classifiers").create(
+        {
+            "id": int, "project_id": int, "model": str, "params": str, "metrics": str,
+            "blob": bytes, "created_at": str,
+        },
+        pk="id",
+    )
+
+
+@migration
+def m005_classes(db: sqlite_utils.Database) -> None:
+    # Class mode: a story published to students as an exercise; the project's gold labels
+    # are the answer key; `revealed` lets the class see the comparison.
+    db.table("exercises").create(
+        {
+            "id": int, "project_id": int, "story_id": int, "title": str,
+            "published": int, "revealed": int, "created_by": int, "created_at": str,
+        },
+        pk="id", defaults={"published": 0, "revealed": 0},
+        foreign_keys=[("project_id", "projects", "id"), ("story_id", "stories", "id")],
+    )
+
+
+def now() -> str:
+    """ISO-8601 UTC timestamp used for every `*_at` column."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply pending migrations; return the names applied (empty when up to date)."""
+    db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    done = {row[0] for row in db.execute("SELECT name FROM migrations").fetchall()}
+    applied = []
+    for name, fn in MIGRATIONS:
+        if name in done:
+            continue
+        with db.atomic():
+            fn(db)
+            db.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", [name, now()])
+        applied.append(name)
+    return applied
+
+
+def is_presslens_db(db: sqlite_utils.Database) -> bool:
+    """True when `db` carries presslens's migrations table with at least the corpus schema."""
+    if "migrations" not in db.table_names():
+        return False
+    names = {row[0] for row in db.execute("SELECT name FROM migrations").fetchall()}
+    return MIGRATIONS[0][0] in names
