@@ -1,0 +1,184 @@
+"""SQL of the corpus layer: outlets, articles, passages and full-text search.
+
+Articles are keyed by a content hash of their stored text, so storing the same text twice is a
+no-op reported as "already present". An article and its passages are written in one transaction:
+a failure leaves nothing half-stored.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+import sqlite_utils
+
+from corpus.models import ArticleInput, Passage
+from corpus.schema import now
+
+ARTICLE_COLUMNS = ("id", "outlet_id", "title", "url", "author", "published_at", "lang",
+                   "source_file", "source_id", "content_hash", "ingested_at")
+# Private-use code points mark FTS matches; a passage that contains them gets no highlights.
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
+
+
+class AmbiguousArticle(LookupError):
+    """An id prefix that matches several articles."""
+
+
+def content_hash(text: str) -> str:
+    """Full sha256 hex of the stored text (the article id is its first 16 characters)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def article_id(text: str) -> str:
+    return content_hash(text)[:16]
+
+
+def passage_id(article: str, seq: int) -> str:
+    return f"{article}-{seq:04d}"
+
+
+def outlet_id(db: sqlite_utils.Database, name: str, domain: str | None = None) -> int:
+    """Get or create the outlet called `name`; a domain learnt later fills an empty one."""
+    row = db.execute("SELECT id, domain FROM outlets WHERE name = ?", [name]).fetchone()
+    if row:
+        if domain and not row[1]:
+            db.table("outlets").update(row[0], {"domain": domain})
+        return row[0]
+    return db.table("outlets").insert({"name": name, "domain": domain, "created_at": now()}).last_pk
+
+
+def save_article(db: sqlite_utils.Database, article: ArticleInput, passages: list[Passage],
+                 outlet_domain: str | None = None) -> tuple[str, bool]:
+    """Store `article` and its passages atomically; return (id, added). added=False: already present."""
+    digest = content_hash(article.text)
+    aid = digest[:16]
+    with db.atomic():
+        if db.execute("SELECT 1 FROM articles WHERE content_hash = ?", [digest]).fetchone():
+            return aid, False
+        outlet = outlet_id(db, article.outlet, outlet_domain) if article.outlet else None
+        db.table("articles").insert({
+            "id": aid, "outlet_id": outlet, "title": article.title, "url": article.url,
+            "author": article.author, "published_at": article.published_at, "lang": article.lang,
+            "text": article.text, "html": article.html, "source_file": article.source_file,
+            "source_id": article.source_id, "content_hash": digest, "ingested_at": now(),
+        })
+        db.table("passages").insert_all(
+            {"id": passage_id(aid, seq), "article_id": aid, "seq": seq, "start": p.start, "end": p.end,
+             "text": p.text, "kind": p.kind, "content": int(p.content)}
+            for seq, p in enumerate(passages))
+    return aid, True
+
+
+def _article_select(where: str = "") -> str:
+    return (
+        "SELECT a.id, a.title, a.url, a.author, a.published_at, a.lang, a.source_file, a.source_id,"
+        " a.content_hash, a.ingested_at, a.outlet_id, o.name AS outlet, length(a.text) AS chars,"
+        " (SELECT count(*) FROM passages p WHERE p.article_id = a.id) AS passage_count,"
+        " (SELECT count(*) FROM passages p WHERE p.article_id = a.id AND p.content = 1) AS content_count"
+        f" FROM articles a LEFT JOIN outlets o ON o.id = a.outlet_id {where}"
+    )
+
+
+def _rows(cursor) -> list[dict]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def get_article(db: sqlite_utils.Database, article: str, with_text: bool = True) -> dict | None:
+    """The article with this id (and its outlet name), or None."""
+    rows = _rows(db.execute(_article_select("WHERE a.id = ?"), [article]))
+    if not rows:
+        return None
+    if with_text:
+        rows[0]["text"] = db.execute("SELECT text FROM articles WHERE id = ?", [article]).fetchone()[0]
+    return rows[0]
+
+
+def resolve_article(db: sqlite_utils.Database, prefix: str) -> str | None:
+    """The full id of the one article whose id starts with `prefix`; None if none; AmbiguousArticle if several."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    ids = [r[0] for r in db.execute(
+        "SELECT id FROM articles WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 11", [escaped + "%"])]
+    if len(ids) > 1 and prefix not in ids:
+        raise AmbiguousArticle(f"{prefix!r} matches several articles: {', '.join(ids[:10])}")
+    return prefix if prefix in ids else (ids[0] if ids else None)
+
+
+def list_articles(db: sqlite_utils.Database) -> list[dict]:
+    """All articles (without their text), oldest first, with outlet name and passage counts."""
+    return _rows(db.execute(_article_select("ORDER BY a.ingested_at, a.rowid")))
+
+
+def get_passages(db: sqlite_utils.Database, article: str, content_only: bool = False) -> list[dict]:
+    """Passages of an article in text order (keys id, article_id, seq, start, end, text, kind, content)."""
+    sql = "SELECT id, article_id, seq, start, [end], text, kind, content FROM passages WHERE article_id = ?"
+    sql += " AND content = 1" if content_only else ""
+    rows = _rows(db.execute(sql + " ORDER BY seq", [article]))
+    for row in rows:
+        row["content"] = bool(row["content"])
+    return rows
+
+
+def delete_article(db: sqlite_utils.Database, article: str) -> bool:
+    """Remove an article and its passages; False when it does not exist. Annotations block deletion."""
+    with db.atomic():
+        if not db.execute("SELECT 1 FROM articles WHERE id = ?", [article]).fetchone():
+            return False
+        db.execute("DELETE FROM story_articles WHERE article_id = ?", [article])
+        db.execute("DELETE FROM passages WHERE article_id = ?", [article])
+        db.execute("DELETE FROM articles WHERE id = ?", [article])
+    return True
+
+
+def stats(db: sqlite_utils.Database) -> dict:
+    """Counts of outlets, articles, passages and content passages."""
+    one = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
+    return {
+        "outlets": one("SELECT count(*) FROM outlets"),
+        "articles": one("SELECT count(*) FROM articles"),
+        "passages": one("SELECT count(*) FROM passages"),
+        "content_passages": one("SELECT count(*) FROM passages WHERE content = 1"),
+    }
+
+
+def fts_query(query: str) -> str:
+    """A user's words as a safe FTS5 query: every word quoted, all required (no FTS syntax errors)."""
+    words = re.findall(r"\w+", query)
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def search(db: sqlite_utils.Database, query: str, limit: int = 50) -> list[dict]:
+    """Passages matching all words of `query` (accents ignored), best first, with match offsets.
+
+    Each hit has the passage keys plus `title`, `outlet` and `highlights`: [start, end] offsets
+    into the passage text of each matched word, so callers style them without parsing markup.
+    """
+    match = fts_query(query)
+    if not match:
+        return []
+    rows = _rows(db.execute(
+        "SELECT p.id, p.article_id, p.seq, p.start, p.[end], p.text, p.kind, p.content,"
+        " a.title, o.name AS outlet, highlight(passages_fts, 0, ?, ?) AS marked"
+        " FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid"
+        " JOIN articles a ON a.id = p.article_id LEFT JOIN outlets o ON o.id = a.outlet_id"
+        " WHERE passages_fts MATCH ? ORDER BY passages_fts.rank LIMIT ?",
+        [MARK_OPEN, MARK_CLOSE, match, limit]))
+    for row in rows:
+        row["content"] = bool(row["content"])
+        row["highlights"] = _highlights(row.pop("marked"), row["text"])
+    return rows
+
+
+def _highlights(marked: str, text: str) -> list[list[int]]:
+    if MARK_OPEN in text or MARK_CLOSE in text:
+        return []
+    spans, plain, start = [], 0, None
+    for ch in marked:
+        if ch == MARK_OPEN:
+            start = plain
+        elif ch == MARK_CLOSE and start is not None:
+            spans.append([start, plain])
+            start = None
+        else:
+            plain += 1
+    return spans if marked.replace(MARK_OPEN, "").replace(MARK_CLOSE, "") == text else []
