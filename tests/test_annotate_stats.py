@@ -1,0 +1,76 @@
+"""annotate.stats: shares by passages and characters, additions, quoted speakers, changed quotes."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from annotate import stats, store
+from tests.factories import make_alignment_run, make_article, make_story, make_user, passages_of
+
+A = ("L’armée a fourni des renseignements 🎯 dès 2016.\n"
+     "« Nous avons été trompés », affirme Anne Dupont.\n")
+B = ("Selon Disclose, « l’armée a fourni des renseignements dès 2016 ».\n"
+     "Le ministre a reconnu avoir été trompé.\n"
+     "Un scandale d’État.\n")
+
+
+@pytest.fixture
+def story(db):
+    ann = make_user(db, "ann")
+    a, b = make_article(db, A, "Disclose", passages="lines"), make_article(db, B, "RP", passages="lines")
+    pa, pb = passages_of(db, a), passages_of(db, b)
+    sid = make_story(db, [a, b])
+    make_alignment_run(db, sid, [(pa[0]["id"], pb[0]["id"], "quoted"), (pa[1]["id"], pb[1]["id"], "paraphrase")])
+    store.add_label(db, pa[0]["id"], "sourced_fact", annotator_id=ann)
+    s, e = A.index("«"), A.index("»") + 1
+    spk = A.index("Anne Dupont")
+    store.add_label(db, pa[1]["id"], "quotation", start=s, end=e, speaker_start=spk, speaker_end=spk + 11,
+                    annotator_id=ann)
+    store.add_label(db, pb[0]["id"], "quotation", speaker_text="Disclose", annotator_id=ann)
+    m = B.index("Le ministre")
+    store.add_label(db, pb[1]["id"], "quotation", source="model", prob=0.7, speaker_start=m, speaker_end=m + 11)
+    store.add_label(db, pb[1]["id"], "sourced_fact", source="model", prob=0.2)
+    store.add_label(db, pb[2]["id"], "editorial_framing", source="rule", prob=0.9)
+    return {"db": db, "sid": sid, "a": a, "b": b, "pa": pa, "pb": pb}
+
+
+def test_shares_by_passages_and_characters_with_basis(story):
+    result = stats.stats(story["db"], story["sid"])
+    out = {o["outlet"]: o for o in result["stories"][0]["outlets"]}
+    assert out["Disclose"]["by_passages"] == {"quotation": 0.5, "sourced_fact": 0.5}
+    la, lb = (p["end"] - p["start"] for p in story["pa"])
+    assert out["Disclose"]["by_chars"]["sourced_fact"] == pytest.approx(la / (la + lb))
+    assert out["RP"]["by_passages"] == {"editorial_framing": pytest.approx(1 / 3), "quotation": pytest.approx(2 / 3)}
+    assert out["RP"]["basis"] == {"human": 1, "suggestion": 2}
+    assert result["outlets"]["RP"]["labelled"] == 3
+
+
+def test_additions_are_unaligned_passages_of_latest_run(story):
+    out = {o["outlet"]: o for o in stats.stats(story["db"], story["sid"])["stories"][0]["outlets"]}
+    assert out["RP"]["additions"] == [story["pb"][2]["id"]] and out["Disclose"]["additions"] == []
+
+
+def test_who_is_quoted_and_diversity(story):
+    quoted = stats.stats(story["db"], story["sid"])["stories"][0]["quoted"]
+    assert {s["speaker"] for s in quoted["speakers"]} == {"Anne Dupont", "Disclose", "Le ministre"}
+    assert quoted["distinct"] == 3 and quoted["entropy_bits"] == pytest.approx(math.log2(3), abs=1e-4)
+
+
+def test_changed_quote_is_reported_with_its_changes(story):
+    changed = stats.stats(story["db"], story["sid"])["stories"][0]["changed_quotes"]
+    assert len(changed) == 1
+    assert changed[0]["changes"] == ["attributed_differently", "paraphrased"]
+    assert changed[0]["a_quote"] == "« Nous avons été trompés »" and changed[0]["b_speaker"] == "Le ministre"
+
+
+def test_speaker_normalisation_and_entropy():
+    assert stats.normalise_speaker("  « Anne  DUPONT », ") == "anne dupont"
+    assert stats.entropy(stats.Counter({"a": 2, "b": 2})) == pytest.approx(1.0)
+    assert stats.quote_change({"start": 0, "end": 9, "speaker_text": "X"}, {"start": 0, "end": 12, "speaker_text": "x"},
+                              "« a b c »", "« a (…) c »", "quoted") == ["cut"]
+
+
+def test_unknown_story_is_not_found(story):
+    with pytest.raises(store.NotFound):
+        stats.stats(story["db"], 999)
