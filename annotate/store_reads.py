@@ -33,11 +33,11 @@ def story_article_ids(db: sqlite_utils.Database, story_id: int) -> list[str]:
 
 
 def latest_run_id(db: sqlite_utils.Database, story_id: int) -> int | None:
-    """The newest alignment run of a story (failed runs skipped), or None."""
-    rows = list(db.query(
-        "SELECT id FROM alignment_runs WHERE story_id = ? AND coalesce(status, '') NOT IN ('failed', 'error') "
-        "ORDER BY id DESC LIMIT 1", [story_id]))
-    return rows[0]["id"] if rows else None
+    """The newest *complete* alignment run of a story, or None (same rule as compare.store)."""
+    from compare.store import latest_run
+
+    run = latest_run(db, story_id)
+    return run["id"] if run else None
 
 
 def run_alignments(db: sqlite_utils.Database, run_id: int) -> list[dict]:

@@ -99,7 +99,7 @@ def make_story(db, article_ids: list[str], title: str = "story") -> int:
 def make_alignment_run(db, story_id: int, rows: list[tuple[str, str, str]], score: float = 0.9) -> int:
     """An alignment run with alignments (a_passage_id, b_passage_id, kind); returns the run id."""
     run_id = db.table("alignment_runs").insert({
-        "story_id": story_id, "model": "test", "params": "{}", "status": "done",
+        "story_id": story_id, "model": "test", "params": "{}", "status": "complete",
         "created_at": now(), "finished_at": now(),
     }).last_pk
     db.table("alignments").insert_all([{
