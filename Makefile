@@ -27,14 +27,15 @@ browser:
 demo: install
 	./presslens init-db --db $(DEMO_DB)
 	./presslens ingest corpus/demo --db $(DEMO_DB)
-	./presslens demo-setup --db $(DEMO_DB)
+	./presslens demo-setup --db $(DEMO_DB) --host $(HOST) --port $(PORT)
 	./presslens serve --db $(DEMO_DB) --host $(HOST) --port $(PORT)
 
 test: install browser
 	$(PY) -m pytest -q -p no:cacheprovider
 
+# Every bench/*.py, each in its own process; each must print JSON (gathered in bench/out/results.json).
 bench: install
-	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+	$(PY) bench/run_all.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis test-artifacts

@@ -1,9 +1,21 @@
-"""The root `presslens` command group: flattens every layer's commands into one CLI."""
+"""The root `presslens` command group: flattens every layer's commands into one CLI.
+
+The web layer's own commands live here too (only cli.py modules import click): `init-db`,
+`users ...`, `serve` and `demo-setup`. Each parses, calls the core, prints.
+"""
 from __future__ import annotations
+
+import json
+import os
 
 import click
 
+from annotate import cli as annotate_cli
+from annotate import cli_labels
+from annotate import cli_suggest
+from compare import cli as compare_cli
 from corpus import cli as corpus_cli
+from corpus import cli_backup
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,3 +30,151 @@ def _register(commands: list[click.Command]) -> None:
 
 
 _register(corpus_cli.commands)
+_register(cli_backup.commands)
+_register(compare_cli.commands)
+_register(annotate_cli.commands)
+_register(cli_labels.commands)
+_register(cli_suggest.commands)
+
+
+# -- web commands ---------------------------------------------------------------------------------
+
+def _open(db_path: str):
+    from corpus import db as dbmod
+
+    return dbmod.connect(db_path)
+
+
+@click.command("init-db")
+@corpus_cli.db_option
+@click.option("--username", default="admin", show_default=True, help="Name of the first admin account.")
+def init_db_cmd(db_path: str, username: str) -> None:
+    """Create or upgrade the database and the first admin (password printed once, never stored)."""
+    from web import auth_store
+
+    db = _open(db_path)
+    if auth_store.count_admins(db):
+        click.echo(f"{db_path}: schema up to date; an admin account already exists (no password shown).")
+        return
+    try:
+        user, password = auth_store.create_user(db, username, "admin", display_name="Administrator")
+    except auth_store.UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{db_path}: created admin account {user.username!r}.")
+    click.echo(f"Password (shown only this once, write it down): {password}")
+
+
+@click.group("users")
+def users_group() -> None:
+    """Manage accounts: add, list, import a class from CSV, reset a password."""
+
+
+@users_group.command("add")
+@corpus_cli.db_option
+@click.argument("username")
+@click.option("--role", type=click.Choice(["admin", "curator", "annotator", "viewer"]), default="annotator",
+              show_default=True, help="admin, curator (teacher/editor), annotator (student) or viewer.")
+@click.option("--display-name", default="", help="Name shown in the interface.")
+def users_add(db_path: str, username: str, role: str, display_name: str) -> None:
+    """Create an account with a generated password (printed once)."""
+    from web import auth_store
+
+    try:
+        user, password = auth_store.create_user(_open(db_path), username, role, display_name=display_name)
+    except auth_store.UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"created {user.role} {user.username!r}; password (shown once): {password}")
+
+
+@users_group.command("list")
+@corpus_cli.db_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def users_list(db_path: str, as_json: bool) -> None:
+    """List accounts (never passwords)."""
+    from web import auth_store
+
+    users = [u.as_dict() for u in auth_store.list_users(_open(db_path))]
+    if as_json:
+        click.echo(json.dumps(users, ensure_ascii=False, indent=2))
+        return
+    for u in users:
+        click.echo(f"{u['id']:>4}  {u['username']:<24} {u['role']:<10} {u['display_name']}"
+                   + ("" if u["active"] else "  (inactive)"))
+
+
+@users_group.command("import-csv")
+@corpus_cli.db_option
+@click.argument("csv_file", type=click.File("r", encoding="utf-8"))
+@click.option("--out", "out_path", type=click.Path(dir_okay=False),
+              help="Write username,display_name,role,password here (mode 0600) instead of printing.")
+def users_import(db_path: str, csv_file, out_path: str | None) -> None:
+    """Create a class from a CSV (username,display_name,role); all rows or none are created."""
+    from web import auth_store
+
+    try:
+        created = auth_store.import_users(_open(db_path), csv_file.read())
+    except auth_store.UserError as exc:
+        raise click.ClickException(f"{csv_file.name}: {exc}") from exc
+    lines = ["username,display_name,role,password"] + [
+        ",".join([c["username"], c["display_name"].replace(",", " "), c["role"], c["password"]]) for c in created]
+    if out_path:
+        fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write("\n".join(lines) + "\n")
+        click.echo(f"created {len(created)} account(s); passwords written to {out_path}")
+    else:
+        click.echo("\n".join(lines))
+
+
+@users_group.command("set-password")
+@corpus_cli.db_option
+@click.argument("username")
+@click.option("--prompt", "ask", is_flag=True, help="Type the new password instead of generating one.")
+def users_set_password(db_path: str, username: str, ask: bool) -> None:
+    """Reset a password: generated and printed once, or typed with --prompt."""
+    from web import auth_store
+
+    password = click.prompt("New password", hide_input=True, confirmation_prompt=True) if ask else None
+    try:
+        new = auth_store.set_password(_open(db_path), username, password)
+    except auth_store.UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"password of {username!r} changed" + ("" if ask else f"; new password (shown once): {new}"))
+
+
+@click.command("serve")
+@corpus_cli.db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="TCP port.")
+@click.option("--threads", default=4, show_default=True, type=int, help="Worker threads (waitress).")
+def serve_cmd(db_path: str, host: str, port: int, threads: int) -> None:
+    """Serve the web interface with waitress (a production WSGI server)."""
+    import waitress
+
+    from web import create_app
+
+    app = create_app({"DATABASE": db_path})
+    click.echo(f"presslens on http://{host}:{port}/  (database {db_path}; Ctrl-C stops)")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="presslens")
+
+
+@click.command("demo-setup")
+@corpus_cli.db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Host the printed URL points at.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port the printed URL points at.")
+def demo_setup_cmd(db_path: str, host: str, port: int) -> None:
+    """Analyse all stored articles and create the "Demo" project (after init-db and ingest)."""
+    from web.demo import setup_demo
+
+    try:
+        result = setup_demo(_open(db_path))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"analysed {result['articles']} article(s): {result['alignments']} alignment(s), "
+               f"{result['spans']} suggested span(s)")
+    click.echo(f"demo story: http://{host}:{port}/stories/{result['story_id']}?project={result['project_id']}")
+    click.echo(f"log in as {result['admin']!r} with the password init-db printed "
+               f"(lost it? ./presslens users set-password {result['admin']} --db {db_path})")
+
+
+_register([init_db_cmd, users_group, serve_cmd, demo_setup_cmd])

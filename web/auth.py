@@ -1,0 +1,58 @@
+"""Who is asking: loads `g.user` from the session and guards views by login and role.
+
+Guards raise HTTP errors (401/403) and leave the response to the one error handler in
+`web.errors`, which answers JSON under /api/ and redirects to the login page elsewhere.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Callable
+
+from flask import Flask, abort, g, session
+
+from web import auth_store
+from web.db import get_db
+
+
+def load_user() -> None:
+    """Put the logged-in, still-active user (or None) on `g.user` for this request."""
+    g.user = None
+    user_id = session.get("user_id")
+    if user_id is None:
+        return
+    user = auth_store.get_user(get_db(), user_id)
+    if user is None or not user.active:
+        session.clear()
+        return
+    g.user = user
+
+
+def login_required(view: Callable) -> Callable:
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if g.get("user") is None:
+            abort(401)
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def roles_required(*roles: str) -> Callable[[Callable], Callable]:
+    """Only users whose role is in `roles` get through (others: 403; anonymous: 401)."""
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            if g.get("user") is None:
+                abort(401)
+            if g.user.role not in roles:
+                abort(403, description="your role does not allow this")
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+manager_required = roles_required("admin", "curator")
+admin_required = roles_required("admin")
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(load_user)

@@ -1,0 +1,100 @@
+"""Figures of the project dashboard, composed from the core layers (no SQL here).
+
+Which labels count: the project's gold labels when a curator has adjudicated, else its human
+labels, else the machine suggestions, so a freshly analysed story already has a dashboard.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import sqlite_utils
+
+from annotate import campaign
+from annotate import store as labels_store
+from annotate.labels import MACHINE_SOURCES
+from web import compare_view, data
+
+
+def counted_labels(db: sqlite_utils.Database, project_id: int) -> tuple[str, list[dict]]:
+    """(which source, label rows) the dashboard counts: gold, else human, else suggestions."""
+    gold = labels_store.list_gold(db, project_id)
+    if gold:
+        return "gold", gold
+    human = labels_store.list_labels(db, project_id=project_id, sources=("human",), with_suggestions=False)
+    if human:
+        return "human", human
+    articles = set(labels_store.project_article_ids(db, project_id))
+    sugg = [l for l in labels_store.list_labels(db, project_id=project_id, sources=MACHINE_SOURCES)
+            if l["article_id"] in articles]
+    return "suggestions", sugg
+
+
+def outlet_names(db: sqlite_utils.Database, article_ids) -> dict[str, str]:
+    return {aid: (data.article_summary(db, aid) or {}).get("outlet") or aid[:8] for aid in article_ids}
+
+
+def label_shares(db: sqlite_utils.Database, project_id: int, rows: list[dict]) -> list[tuple[str, dict]]:
+    """[(outlet, {label: characters labelled})], outlets in name order."""
+    outlets = outlet_names(db, labels_store.project_article_ids(db, project_id))
+    shares: dict[str, Counter] = defaultdict(Counter)
+    for outlet in outlets.values():
+        shares[outlet]
+    for row in rows:
+        shares[outlets.get(row["article_id"], row["article_id"])][row["label"]] += row["end"] - row["start"]
+    return sorted((o, dict(c)) for o, c in shares.items())
+
+
+def coverage(db: sqlite_utils.Database, project_id: int, limit: int = 300) -> list[dict]:
+    """Per story, the aligned rows × outlets: which outlet carries each passage, and how."""
+    out = []
+    for story in labels_store.list_stories(db, project_id):
+        ids = story["article_ids"][:data.MAX_COLUMNS]
+        articles = [a for a in (data.article_with_passages(db, aid) for aid in ids) if a]
+        alignments = data.story_alignments(db, story["id"])
+        visible = {p["id"] for a in articles for p in a["passages"]}
+        links = compare_view.links(alignments, visible)
+        rows = []
+        for row in compare_view.build_rows(articles, alignments)[:limit]:
+            first = next(ps[0] for ps in row.cells.values() if ps)
+            cells = {a["id"]: compare_view.strongest([l["kind"] for p in row.cells.get(a["id"], [])
+                                                      for l in links.get(p["id"], [])]) or
+                      ("only" if row.cells.get(a["id"]) else None) for a in articles}
+            rows.append({"excerpt": first["text"][:90], "cells": cells, "aligned": row.aligned})
+        story = {**story, "title": story.get("title") or data.fallback_title(articles)}
+        out.append({"story": story, "articles": articles, "rows": rows})
+    return out
+
+
+def quoted(db: sqlite_utils.Database, project_id: int, rows: list[dict], limit: int = 20) -> list[dict]:
+    """Speakers of quotation labels: how often, and by which outlets."""
+    outlets = outlet_names(db, {r["article_id"] for r in rows})
+    counts: Counter = Counter()
+    where: dict[str, set] = defaultdict(set)
+    for row in rows:
+        speaker = (row.get("speaker_text") or "").strip()
+        if row["label"] == "quotation" and speaker:
+            counts[speaker] += 1
+            where[speaker].add(outlets.get(row["article_id"], ""))
+    return [{"speaker": s, "count": n, "outlets": sorted(where[s])} for s, n in counts.most_common(limit)]
+
+
+def annotator_progress(db: sqlite_utils.Database, project_id: int) -> list[dict]:
+    """Per annotator: passages assigned, done, and labels written."""
+    human = labels_store.list_labels(db, project_id=project_id, sources=("human",), with_suggestions=False)
+    written = Counter(l["annotator_id"] for l in human)
+    passages = defaultdict(set)
+    for l in human:
+        passages[l["annotator_id"]].add(l["passage_id"])
+    out = []
+    for m in labels_store.list_members(db, project_id, "annotator"):
+        assigned = labels_store.list_assignments(db, project_id, m["user_id"])
+        done = sum(1 for a in assigned if a["done"])
+        out.append({"user_id": m["user_id"], "name": m["display_name"] or m["username"],
+                    "assigned": len(assigned), "done": done, "labels": written[m["user_id"]],
+                    "passages": len(passages[m["user_id"]]),
+                    "pct": round(100 * done / len(assigned)) if assigned else None})
+    return out
+
+
+def agreement(db: sqlite_utils.Database, project_id: int) -> dict:
+    return campaign.project_agreement(db, project_id)

@@ -1,0 +1,139 @@
+"""The compare page: 2-5 articles of a story side by side, aligned passages in shared rows."""
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, abort, g, render_template, request
+
+from annotate import store as labels_store
+from web import compare_view, data
+from web.access import check_story, project_access
+from web.auth import login_required
+from web.db import get_db
+from web.i18n import translate
+
+bp = Blueprint("compare", __name__)
+
+HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def project_arg() -> int | None:
+    raw = request.args.get("project", "")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        abort(400, description="project must be a number")
+    return int(raw)
+
+
+def chosen_articles(story: dict) -> list[str]:
+    """The columns to show: `?articles=id,id` (subset of the story), else the first five."""
+    ids = story["article_ids"]
+    wanted = [a for a in request.args.get("articles", "").split(",") if a]
+    if wanted:
+        unknown = [a for a in wanted if a not in ids]
+        if unknown:
+            abort(404, description=f"article {unknown[0]} is not part of this story")
+        ids = wanted
+    return ids[: data.MAX_COLUMNS]
+
+
+def compare_model(db, story_id: int, project_id: int | None) -> dict:
+    """Everything the compare template needs, after the access check."""
+    access = check_story(db, g.user, story_id, project_id)
+    story = data.get_story(db, story_id)
+    if story is None:
+        abort(404, description=f"story {story_id} not found")
+    articles = [a for a in (data.article_with_passages(db, aid) for aid in chosen_articles(story)) if a]
+    story = {**story, "title": story.get("title") or data.fallback_title(articles)}
+    alignments = data.story_alignments(db, story_id)
+    visible = {p["id"] for a in articles for p in a["passages"]}
+    labels = data.visible_labels(db, [a["id"] for a in articles], project_id, g.user.id,
+                                 access.sees_all_labels if access else True)
+    scheme = labels_store.get_scheme(db, project_id)
+    links = compare_view.links(alignments, visible)
+    additions = compare_view.additions(articles, alignments) if alignments else set()
+    views = passage_views(articles, links, additions, _by_passage(labels), scheme)
+    return {"story": story, "articles": articles, "rows": compare_view.build_rows(articles, alignments),
+            "views": views, "aligned": bool(alignments),
+            "scheme": scheme,
+            "slot": {d.name: i for i, d in enumerate(scheme)},
+            "titles": {d.name: d.title for d in scheme}, "project_id": project_id, "access": access}
+
+
+def span_view(seg: dict, slot: dict[str, int], titles: dict[str, str], sources: dict[str, str]) -> dict:
+    """One label segment: text, CSS classes (slot = underline style, source = weight), tooltip."""
+    if not seg["spans"]:
+        return {"text": seg["text"], "cls": "", "title": ""}
+    top = next((s for s in seg["spans"] if s["source"] == "human"), seg["spans"][0])
+    tips = []
+    for s in seg["spans"]:
+        tip = titles.get(s["label"], s["label"])
+        if s["source"] != "human":
+            prob = f" {s['prob'] * 100:.0f}%" if s["prob"] is not None else ""
+            tip += f" ({sources.get(s['source'], s['source'])}{prob})"
+        tips.append(tip + (f" — {s['speaker_text']}" if s.get("speaker_text") else ""))
+    cls = f"lab lb-{slot.get(top['label'], 5)} src-{top['source']}"
+    return {"text": seg["text"], "cls": cls, "title": "; ".join(tips)}
+
+
+def passage_views(articles: list[dict], links: dict, additions: set, labels: dict, scheme) -> dict[str, dict]:
+    """Per content passage, everything its template cell shows, computed once in Python (the
+    template loop runs for hundreds of passages; keeping it to plain output keeps the page fast)."""
+    kind_names = {k: translate("kind." + k) for k in (*compare_view.KIND_ORDER, "added")}
+    slot, titles = {d.name: i for i, d in enumerate(scheme)}, {d.name: d.title for d in scheme}
+    sources = {s: translate("source." + s) for s in ("model", "rule", "propagated", "human")}
+    out = {}
+    for article in articles:
+        for p in article["passages"]:
+            plinks = links.get(p["id"], [])
+            kind = compare_view.strongest([l["kind"] for l in plinks])
+            out[p["id"]] = {
+                "kind": kind, "added": p["id"] in additions,
+                "links": " ".join(l["pid"] for l in plinks),
+                "title": " · ".join([kind_names.get(kind, kind or "")] + [f"{l['score'] or 0:.2f}" for l in plinks])
+                if kind else "",
+                "badge": (kind_names.get(kind, kind) + (f" ×{len(plinks)}" if len(plinks) > 1 else "")) if kind
+                else kind_names["added"] if p["id"] in additions else "",
+                "segments": [span_view(seg, slot, titles, sources)
+                             for seg in compare_view.label_segments(p, labels.get(p["id"], []))],
+            }
+    return out
+
+
+def _by_passage(labels: list[dict]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for label in labels:
+        out.setdefault(label["passage_id"], []).append(label)
+    return out
+
+
+@bp.get("/stories/<int:story_id>")
+@login_required
+def story(story_id: int):
+    model = compare_model(get_db(), story_id, project_arg())
+    return render_template("compare.html", **model)
+
+
+@bp.get("/labels.css")
+@login_required
+def labels_css():
+    """Per-scheme label colours as a stylesheet (CSP forbids inline styles)."""
+    project_id = project_arg()
+    if project_id is not None:
+        project_access(get_db(), g.user, project_id)
+    scheme = labels_store.get_scheme(get_db(), project_id)
+    return Response(scheme_css(scheme), mimetype="text/css", headers={"Cache-Control": "private, max-age=60"})
+
+
+def scheme_css(scheme) -> str:
+    """`.lb-N` colour rules for a scheme; colours are re-validated so nothing can inject CSS."""
+    rules = []
+    for i, d in enumerate(scheme):
+        color = d.color if HEX.match(d.color or "") else "#868e96"
+        r, gg, b = (int(color[k:k + 2], 16) for k in (1, 3, 5))
+        rules.append(f".lb-{i} {{ text-decoration-color: {color}; }}\n"
+                     f".lab.lb-{i}.src-human {{ background-color: rgba({r}, {gg}, {b}, 0.13); }}\n"
+                     f".btn-lb-{i} {{ border-color: {color}; }}\n"
+                     f".lb-swatch-{i} {{ background-color: {color}; }}")
+    return "\n".join(rules) + "\n"

@@ -1,0 +1,50 @@
+"""Project dashboard: label shares per outlet, coverage matrix, who is quoted, agreement, progress."""
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, render_template
+
+from annotate import store as labels_store
+from web import charts, dashboard_data as dd
+from web.access import project_access
+from web.auth import login_required
+from web.db import get_db
+
+bp = Blueprint("dashboard", __name__)
+
+
+def figures(db, access) -> dict:
+    """Everything the dashboard shows; annotators of blind projects get no per-annotator data."""
+    project_id = access.project["id"]
+    source, rows = dd.counted_labels(db, project_id)
+    if source == "human" and not access.sees_all_labels:
+        rows = [r for r in rows if r["annotator_id"] == g.user.id]
+    scheme = labels_store.get_scheme(db, project_id)
+    figs = {"source": source, "shares": dd.label_shares(db, project_id, rows),
+            "series": [(d.name, d.title, d.color) for d in scheme],
+            "coverage": dd.coverage(db, project_id), "quoted": dd.quoted(db, project_id, rows)}
+    if access.sees_all_labels:
+        figs["agreement"] = dd.agreement(db, project_id)
+        figs["progress"] = dd.annotator_progress(db, project_id)
+    return figs
+
+
+@bp.get("/projects/<int:project_id>/dashboard")
+@login_required
+def page(project_id: int):
+    db = get_db()
+    access = project_access(db, g.user, project_id)
+    figs = figures(db, access)
+    shares_svg = charts.stacked_shares(figs["shares"], figs["series"], title="label shares")
+    quoted_svg = charts.bar_counts([(q["speaker"], q["count"]) for q in figs["quoted"]], title="who is quoted")
+    return render_template("dashboard.html", access=access, project=access.project, shares_svg=shares_svg,
+                           quoted_svg=quoted_svg, **figs)
+
+
+@bp.get("/api/projects/<int:project_id>/dashboard")
+@login_required
+def api(project_id: int):
+    db = get_db()
+    figs = figures(db, project_access(db, g.user, project_id))
+    for block in figs["coverage"]:
+        block["articles"] = [{k: a[k] for k in ("id", "outlet", "title")} for a in block["articles"]]
+    return jsonify({"ok": True, **figs})

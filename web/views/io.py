@@ -1,0 +1,149 @@
+"""Import and export: upload articles (every ingest format, or a URL), import annotations,
+download every export format, and run the analysis on new articles.
+
+Uploads are saved under a fresh temp dir with a sanitised name (the client's file name never
+becomes a path), handed to `corpus.ingest`, then deleted. Size is capped by MAX_CONTENT_LENGTH.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, g, jsonify, render_template, request
+
+from annotate import export as export_mod
+from annotate import importers
+from annotate.pipeline import analyze
+from corpus.ingest import ingest
+from web.access import project_access, visible_projects
+from web.auth import login_required, manager_required
+from web.db import get_db
+
+bp = Blueprint("io", __name__)
+
+INGEST_SUFFIXES = {".txt", ".md", ".html", ".htm", ".jsonl", ".json", ".csv"}
+
+
+def ingest_uploads(db, files, url: str, outlet: str | None) -> dict:
+    """Ingest uploaded files and/or one URL; returns the ingest report as a dict."""
+    tmp = Path(tempfile.mkdtemp(prefix="presslens-upload-"))
+    try:
+        inputs = []
+        for i, upload in enumerate(f for f in files if f and f.filename):
+            suffix = Path(upload.filename).suffix.lower()
+            if suffix not in INGEST_SUFFIXES:
+                abort(400, description=f"{upload.filename}: unsupported file type {suffix or '(none)'}")
+            target = tmp / f"{i:03d}-{export_mod.safe_filename(Path(upload.filename).stem, 'upload')}{suffix}"
+            upload.save(target)
+            inputs.append(str(target))
+        if url:
+            if not url.startswith(("http://", "https://")):
+                abort(400, description="only http(s) URLs can be ingested")
+            inputs.append(url)
+        if not inputs:
+            abort(400, description="choose at least one file or give a URL")
+        report = ingest(db, inputs, outlet=outlet or None,
+                        allow_private=bool(current_app.config.get("ALLOW_PRIVATE_URLS")))
+        result = report.as_dict()
+        for err in result["errors"]:  # report the name the user gave, not our temp path
+            err["file"] = Path(err["file"]).name.split("-", 1)[-1] if err["file"].startswith(str(tmp)) else err["file"]
+        result["article_ids"] = getattr(report, "article_ids", report.added)
+        return result
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run_analysis(db, article_ids: list[str]) -> dict:
+    """The full analysis (alignment + suggestions) over `article_ids`; summary counts."""
+    document = analyze(db, article_ids, current_app.config.get("ENCODER"))
+    return {"articles": len(document.get("articles", [])), "alignments": len(document.get("alignments", [])),
+            "stories": [s.get("id") for s in document.get("stories", [])], "spans": len(document.get("spans", []))}
+
+
+@bp.get("/io")
+@manager_required
+def index():
+    projects = [p for p in visible_projects(get_db(), g.user) if p.get("my_role") == "curator"]
+    return render_template("io.html", projects=projects, formats=list(export_mod.FORMATS),
+                           import_formats=importers.FORMATS, selected=request.args.get("project", type=int))
+
+
+@bp.post("/io/articles")
+@manager_required
+def upload_articles():
+    db = get_db()
+    result = ingest_uploads(db, request.files.getlist("files"), request.form.get("url", "").strip(),
+                            request.form.get("outlet", "").strip())
+    if request.form.get("analyze") and result["article_ids"]:
+        result["analysis"] = run_analysis(db, result["article_ids"])
+    return render_template("io_result.html", result=result), 200 if not result["errors"] else 400
+
+
+@bp.post("/api/articles")
+@manager_required
+def api_upload_articles():
+    db = get_db()
+    result = ingest_uploads(db, request.files.getlist("files"), request.form.get("url", "").strip(),
+                            request.form.get("outlet", "").strip())
+    if request.form.get("analyze") and result["article_ids"]:
+        result["analysis"] = run_analysis(db, result["article_ids"])
+    return jsonify({"ok": not result["errors"], **result}), 200 if not result["errors"] else 400
+
+
+@bp.post("/api/analyze")
+@manager_required
+def api_analyze():
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or not isinstance(payload.get("article_ids"), list) or not payload["article_ids"]:
+        abort(400, description="give article_ids: a non-empty list")
+    return jsonify({"ok": True, **run_analysis(get_db(), [str(a) for a in payload["article_ids"]])})
+
+
+def _import(project_id: int) -> dict:
+    db = get_db()
+    project_access(db, g.user, project_id, need="curate")
+    upload, fmt = request.files.get("file"), request.form.get("format", "")
+    if fmt not in importers.FORMATS:
+        abort(400, description=f"format must be one of {', '.join(importers.FORMATS)}")
+    if upload is None or not upload.filename:
+        abort(400, description="choose a file to import")
+    try:
+        raw = upload.read().decode("utf-8-sig", errors="strict")
+    except UnicodeDecodeError as exc:
+        abort(400, description=f"{upload.filename}: not UTF-8 text (byte {exc.start}); export it again as UTF-8")
+    report = importers.import_text(db, raw, fmt, project_id=project_id, user_id=g.user.id,
+                                   filename=export_mod.safe_filename(upload.filename, "upload"))
+    return report.as_dict()
+
+
+@bp.post("/io/projects/<int:project_id>/import")
+@login_required
+def import_annotations(project_id: int):
+    result = _import(project_id)
+    return render_template("io_result.html", result=result), 200 if not result["errors"] else 400
+
+
+@bp.post("/api/projects/<int:project_id>/import")
+@login_required
+def api_import(project_id: int):
+    result = _import(project_id)
+    return jsonify({"ok": not result["errors"], **result}), 200 if not result["errors"] else 400
+
+
+@bp.get("/projects/<int:project_id>/export/<fmt>")
+@bp.get("/api/projects/<int:project_id>/export/<fmt>")
+@login_required
+def export(project_id: int, fmt: str):
+    """Download a project's labels; the file name is built from a sanitised project name only."""
+    db = get_db()
+    access = project_access(db, g.user, project_id, need="curate")
+    if fmt not in export_mod.FORMATS:
+        abort(404, description=f"unknown export format {fmt!r}; choose from {', '.join(export_mod.FORMATS)}")
+    body = export_mod.export(db, fmt, project_id=project_id)
+    name = export_mod.export_filename(fmt, access.project["name"])
+    mimetype = "application/octet-stream" if isinstance(body, bytes) else "application/json" \
+        if name.endswith((".json", ".jsonld")) else "text/csv" if name.endswith(".csv") else "application/x-ndjson"
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store"})
