@@ -68,7 +68,7 @@ def annotator_view(db: sqlite_utils.Database, project_id: int, user_id: int,
     labels plus machine suggestions, minus propagated suggestions derived from someone else's
     label (those would leak another annotator's choice); curators always see everything."""
     project = store.get_project(db, project_id)
-    rows = store.list_labels(db, project_id=project_id, article_id=article_id)
+    rows = store.list_labels(db, project_id=project_id, article_id=article_id, viewer_id=user_id)
     if not project["blind"] or store.member_role(db, project_id, user_id) == "curator":
         return rows
     origins = {r["origin_id"] for r in rows if r["source"] == "propagated" and r["origin_id"]}

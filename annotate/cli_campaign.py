@@ -159,13 +159,14 @@ def import_cmd(db_path, path, fmt, project_id, username, as_json) -> None:
 @click.command("stats")
 @db_option
 @click.option("--story", "story_id", type=int, help="Only this story.")
+@click.option("--project", "project_id", type=int, help="Only this project's stories and labels.")
 @as_json_option
 @domain_errors
-def stats_cmd(db_path, story_id, as_json) -> None:
+def stats_cmd(db_path, story_id, project_id, as_json) -> None:
     """Label shares per outlet, additions, who is quoted, quotes that change between outlets."""
     from annotate import stats
 
-    result = stats.stats(open_db(db_path), story_id)
+    result = stats.stats(open_db(db_path), story_id, project_id=project_id)
     if as_json:
         return echo_json(result)
     for story in result["stories"]:

@@ -160,15 +160,22 @@ def label_history(db_path, annotation_id, project_id, as_json) -> None:
 @label_group.command("decide")
 @db_option
 @click.argument("annotation_id", type=int)
-@click.argument("action", type=click.Choice(["accept", "reject"]))
+@click.argument("action", type=click.Choice(["accept", "reject", "reopen"]))
 @click.option("--user", "username", required=True, help="Who decides.")
-@click.option("--project", "project_id", type=int, help="Project the accepted label goes to.")
+@click.option("--project", "project_id", type=int,
+              help="Project the decision belongs to (other projects still see the suggestion). "
+                   "Without it a project-less suggestion is decided for everyone.")
 @domain_errors
 def label_decide(db_path, annotation_id, action, username, project_id) -> None:
-    """Accept (becomes a human label) or reject a machine or propagated suggestion."""
+    """Accept (becomes a human label), reject, or reopen (undo your decision on) a suggestion."""
     from annotate import store
 
     db = open_db(db_path)
+    if action == "reopen":
+        out = store.reopen_suggestion(db, annotation_id, user_id=user_id(db, username), project_id=project_id)
+        removed = f" (label {out['label']['id']} deleted)" if out["label"] else ""
+        click.echo(f"reopened suggestion {annotation_id}{removed}")
+        return
     row = store.set_status(db, annotation_id, action, user_id=user_id(db, username), project_id=project_id)
     click.echo(f"{action}ed suggestion {annotation_id}" + (f" -> label {row['id']}" if action == "accept" else ""))
 

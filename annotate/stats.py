@@ -82,8 +82,13 @@ def quote_change(a: dict, b: dict, a_text: str, b_text: str, kind: str) -> list[
     return changes or None
 
 
-def story_stats(db: sqlite_utils.Database, story_id: int) -> dict:
-    """Statistics of one story: per outlet shares and additions, quoted speakers, changed quotes."""
+def story_stats(db: sqlite_utils.Database, story_id: int, project_id: int | None = None) -> dict:
+    """Statistics of one story: per outlet shares and additions, quoted speakers, changed quotes.
+
+    With `project_id`, only that project's human labels count (plus the machine suggestions it
+    has not decided); without it, human labels of every project. Who may see what (blind
+    projects) is the caller's concern.
+    """
     run_id = store_reads.latest_run_id(db, story_id)
     aligns = store_reads.run_alignments(db, run_id) if run_id is not None else []
     aligned = {x for a in aligns for x in (a["a"], a["b"])}
@@ -92,7 +97,9 @@ def story_stats(db: sqlite_utils.Database, story_id: int) -> dict:
         art = corpus_store.get_article(db, aid)
         passages = corpus_store.get_passages(db, aid, content_only=True)
         bounds = {p["id"]: (p["start"], p["end"]) for p in passages}
-        c, basis, q = passage_labels(store.list_labels(db, article_id=aid), bounds)
+        rows = (store.list_labels(db, article_id=aid) if project_id is None
+                else store.list_labels(db, project_id=project_id, article_id=aid))
+        c, basis, q = passage_labels(rows, bounds)
         texts[aid] = art["text"]
         classes.update(c)
         quotes.update(q)
@@ -103,7 +110,7 @@ def story_stats(db: sqlite_utils.Database, story_id: int) -> dict:
             "speakers": _speakers([r for p in passages for r in q.get(p["id"], [])]),
         })
     speakers = _speakers([r for rows in quotes.values() for r in rows])
-    return {"story_id": story_id, "run_id": run_id, "outlets": outlets, "quoted": speakers,
+    return {"story_id": story_id, "project_id": project_id, "run_id": run_id, "outlets": outlets, "quoted": speakers,
             "changed_quotes": _changed(aligns, quotes, texts)}
 
 
@@ -154,13 +161,18 @@ def outlet_totals(stories: list[dict]) -> dict:
     return out
 
 
-def stats(db: sqlite_utils.Database, story_id: int | None = None) -> dict:
-    """Statistics of one story, or of every story with per-outlet totals."""
-    ids = store_reads.story_ids(db)
+def stats(db: sqlite_utils.Database, story_id: int | None = None, project_id: int | None = None) -> dict:
+    """Statistics of one story, or of every story (of the project, with `project_id`) with
+    per-outlet totals; with `project_id` only that project's labels count (see story_stats)."""
+    if project_id is None:
+        ids = store_reads.story_ids(db)
+    else:
+        ids = [s["id"] for s in store.list_stories(db, project_id)]
     if story_id is not None:
         if story_id not in ids:
-            raise store.NotFound(f"story {story_id} not found")
+            where = f" in project {project_id}" if project_id is not None else ""
+            raise store.NotFound(f"story {story_id} not found{where}")
         ids = [story_id]
-    stories = [story_stats(db, s) for s in ids]
+    stories = [story_stats(db, s, project_id) for s in ids]
     return {"basis": "human labels where a passage has any, else machine suggestions",
-            "stories": stories, "outlets": outlet_totals(stories)}
+            "project_id": project_id, "stories": stories, "outlets": outlet_totals(stories)}

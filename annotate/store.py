@@ -5,6 +5,8 @@ Every write is validated (annotate.labels), versioned (optimistic locking: `expe
 must match or `StaleVersion` is raised with the current row, which the web maps to HTTP 409) and
 recorded in `annotation_history` with before/after JSON, inside one short transaction.
 Rows are never physically deleted: history rows keep pointing at them.
+Accepting/rejecting a machine suggestion is a decision of one project (annotate.store_decisions):
+the shared suggestion row stays open for the other projects, and the decision can be undone.
 
 Project, scheme, member and story CRUD (annotate.projects), gold labels and assignments
 (annotate.store_gold) and the shared core (annotate.store_base) are re-exported here so callers
@@ -17,6 +19,7 @@ from typing import Iterable
 
 import sqlite_utils
 
+from annotate import store_decisions as decisions
 from annotate.labels import MACHINE_SOURCES, LabelError
 from annotate.projects import (  # noqa: F401  (re-exported API)
     NotFound, add_member, add_story, create_project, get_project, get_scheme, list_members, list_projects,
@@ -24,7 +27,7 @@ from annotate.projects import (  # noqa: F401  (re-exported API)
     set_scheme, update_project,
 )
 from annotate.store_base import (  # noqa: F401  (re-exported API)
-    EDITABLE, DuplicateLabel, StaleVersion, article_text, get_gold, get_label, get_passage,
+    EDITABLE, AlreadyDecided, DuplicateLabel, StaleVersion, article_text, get_gold, get_label, get_passage,
 )
 from annotate.store_base import check_version as _check_version
 from annotate.store_base import checked as _checked
@@ -127,11 +130,16 @@ def _mark(db, before: dict, status: str, action: str, user_id: int | None) -> di
 def set_status(db: sqlite_utils.Database, annotation_id: int, action: str, *, user_id: int | None,
                project_id: int | None = None, expected_version: int | None = None,
                label: str | None = None) -> dict:
-    """Accept or reject a machine/propagated suggestion.
+    """Accept or reject a machine/propagated suggestion inside a project.
 
-    accept: marks the suggestion 'accepted' and creates a human label (origin_id → suggestion) in
-    `project_id` (default: the suggestion's project), optionally with a corrected `label`;
-    returns the new human label. reject: marks it 'rejected' and returns the suggestion.
+    The decision belongs to `project_id` (default: the suggestion's own project, e.g. for
+    propagated ones): accept creates a human label there (origin_id → suggestion), optionally
+    with a corrected `label`, and returns it; reject returns the suggestion as the project now
+    sees it (status 'rejected'). The suggestion row itself stays 'active', so other projects
+    still see it (annotate.store_decisions). Deciding twice raises AlreadyDecided (HTTP 409).
+
+    Without any project (a project-less suggestion decided from the CLI with no --project) the
+    old global behaviour applies: the shared row is marked 'accepted'/'rejected' for everyone.
     """
     if action not in ("accept", "reject"):
         raise LabelError(f"unknown action {action!r}; expected accept or reject")
@@ -139,15 +147,86 @@ def set_status(db: sqlite_utils.Database, annotation_id: int, action: str, *, us
     if sugg["source"] not in MACHINE_SOURCES:
         raise LabelError(f"annotation {annotation_id} is a human label, not a suggestion")
     _check_version(sugg, expected_version)
+    project = project_id if project_id is not None else sugg["project_id"]
+    if project is None:
+        return _decide_globally(db, sugg, action, user_id, label)
+    if sugg["status"] != "active":
+        raise AlreadyDecided(sugg)
+    if sugg["project_id"] not in (None, project):
+        raise LabelError(f"suggestion {annotation_id} belongs to project {sugg['project_id']}, not {project}")
+    with db.atomic():
+        return _decide_in_project(db, sugg, action, user_id, project, label)
+
+
+def _decide_in_project(db, sugg: dict, action: str, user_id: int | None, project: int,
+                       label: str | None) -> dict:
+    """Write the decision first (see _mark), then refuse if one already stood in its scope,
+    then make the human label of an accept."""
+    decision = decisions.insert_decision(db, sugg["id"], project, user_id, action)
+    earlier = [d for d in decisions.active_decisions(
+        db, sugg["id"], project, decisions.scope_user(db, project, user_id)) if d["id"] != decision["id"]]
+    seen = {**sugg, "project_id": project, "status": decisions.DECIDED[action]}
+    if earlier:
+        raise AlreadyDecided({**seen, "status": decisions.DECIDED[earlier[0]["decision"]]}, earlier[0])
+    made, created = None, False
+    if action == "accept":
+        try:
+            made, created = _accepted_copy(db, sugg, user_id, project, label), True
+        except DuplicateLabel as dup:  # the annotator already has exactly this label
+            made = get_label(db, dup.existing_id)
+        decisions.attach_label(db, decision["id"], made["id"], created)
+    decisions.record(db, action, user_id, project, None, {**seen, "decision_id": decision["id"]})
+    return made if made else {**seen, "decision_id": decision["id"]}
+
+
+def _decide_globally(db, sugg: dict, action: str, user_id: int | None, label: str | None) -> dict:
+    """Project-less decision (CLI without --project): marks the shared row itself."""
     if action == "reject":
         with db.atomic():
             return _mark(db, sugg, "rejected", "reject", user_id)
     with db.atomic():
         _mark(db, sugg, "accepted", "accept", user_id)
         try:
-            return _accepted_copy(db, sugg, user_id, project_id, label)
-        except DuplicateLabel as dup:  # the annotator already has exactly this label
+            return _accepted_copy(db, sugg, user_id, None, label)
+        except DuplicateLabel as dup:
             return get_label(db, dup.existing_id)
+
+
+def reopen_suggestion(db: sqlite_utils.Database, annotation_id: int, *, user_id: int | None,
+                      project_id: int | None = None) -> dict:
+    """Undo `user_id`'s accept/reject of a suggestion in a project: the suggestion is open there
+    again and the human label that accept created is soft-deleted (a label the annotator already
+    had is kept). Project-less decisions reopen the shared row. Returns {"suggestion", "label"}."""
+    sugg = get_label(db, annotation_id)
+    project = project_id if project_id is not None else sugg["project_id"]
+    if project is None:
+        return _reopen_globally(db, sugg, user_id)
+    mine = decisions.active_decisions(db, annotation_id, project, user_id)
+    if not mine:
+        raise NotFound(f"no decision of yours on suggestion {annotation_id} in project {project}")
+    removed = None
+    with db.atomic():
+        if not decisions.mark_undone(db, mine[-1]["id"]):
+            raise NotFound(f"the decision on suggestion {annotation_id} was already undone")
+        if mine[-1]["created_label"]:
+            made = get_label(db, mine[-1]["label_id"])
+            removed = _mark(db, made, "deleted", "delete", user_id) if made["status"] == "active" else None
+        seen = {**sugg, "project_id": project}
+        decisions.record(db, "reopen", user_id, project, {**seen, "status": decisions.DECIDED[mine[-1]["decision"]]},
+                         seen)
+    return {"suggestion": sugg, "label": removed}
+
+
+def _reopen_globally(db, sugg: dict, user_id: int | None) -> dict:
+    if sugg["status"] not in ("accepted", "rejected"):
+        raise NotFound(f"suggestion {sugg['id']} is not decided")
+    removed = None
+    with db.atomic():
+        reopened = _mark(db, sugg, "active", "reopen", user_id)
+        for made in db.query("SELECT * FROM annotations WHERE origin_id = ? AND source = 'human' AND "
+                             "project_id IS NULL AND status = 'active' AND annotator_id IS ?", [sugg["id"], user_id]):
+            removed = _mark(db, dict(made), "deleted", "delete", user_id)
+    return {"suggestion": reopened, "label": removed}
 
 
 def _accepted_copy(db: sqlite_utils.Database, sugg: dict, user_id: int | None, project_id: int | None,
@@ -155,7 +234,7 @@ def _accepted_copy(db: sqlite_utils.Database, sugg: dict, user_id: int | None, p
     """The human label made from an accepted suggestion (origin_id → the suggestion)."""
     return add_label(
         db, sugg["passage_id"], label or sugg["label"], source="human", annotator_id=user_id,
-        project_id=project_id if project_id is not None else sugg["project_id"],
+        project_id=project_id,
         start=sugg["start"], end=sugg["end"], speaker_start=sugg["speaker_start"],
         speaker_end=sugg["speaker_end"], speaker_text=sugg["speaker_text"], origin_id=sugg["id"],
         cue_start=sugg["cue_start"], cue_end=sugg["cue_end"], cue_text=sugg["cue_text"],
@@ -165,12 +244,13 @@ def _accepted_copy(db: sqlite_utils.Database, sugg: dict, user_id: int | None, p
 def list_labels(
     db: sqlite_utils.Database, *, project_id: int | None = None, article_id: str | None = None,
     passage_id: str | None = None, annotator_id: int | None = None, sources: Iterable[str] | None = None,
-    statuses: Iterable[str] = ("active",), with_suggestions: bool = True,
+    statuses: Iterable[str] = ("active",), with_suggestions: bool = True, viewer_id: int | None = None,
 ) -> list[dict]:
     """Labels matching the filters, in text order.
 
     With `project_id`, the project's labels plus (when `with_suggestions`) the project-less machine
-    suggestions on the project's articles; without it, labels of every project.
+    suggestions on the project's articles, minus the suggestions decided in the project (in a
+    blind project, decided by `viewer_id` when given); without it, labels of every project.
     """
     where, params = ["status IN (%s)" % ",".join("?" * len(tuple(statuses)))], list(statuses)
     if project_id is not None:
@@ -180,6 +260,8 @@ def list_labels(
                      "(SELECT sa.article_id FROM story_articles sa JOIN project_stories ps "
                      "ON ps.story_id = sa.story_id WHERE ps.project_id = ?)))")
             scope_params = [project_id, project_id]
+            hidden, hidden_params = decisions.hidden_clause(db, project_id, viewer_id)
+            scope, scope_params = f"{scope} AND {hidden}", scope_params + hidden_params
         where.append(scope)
         params.extend(scope_params)
     for col, val in (("article_id", article_id), ("passage_id", passage_id), ("annotator_id", annotator_id)):

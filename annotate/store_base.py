@@ -24,6 +24,15 @@ class StaleVersion(Exception):
             f"not {expected}; reload and retry")
 
 
+class AlreadyDecided(StaleVersion):
+    """The suggestion was already accepted/rejected in this project (or globally); `.current` is
+    the suggestion as the project sees it (status 'accepted'/'rejected'), `.decision` the row."""
+
+    def __init__(self, current: dict, decision: dict | None = None) -> None:
+        self.current, self.decision = current, decision
+        Exception.__init__(self, f"suggestion {current.get('id')} was already {current.get('status')}")
+
+
 class DuplicateLabel(LabelError):
     """The same annotator already holds this exact label (importers count these as skipped)."""
 

@@ -2,8 +2,9 @@
 
 Machine suggestions live in `annotations` with source 'rule' or 'model' and project_id NULL.
 Re-running replaces the *undecided* ones (status 'active') of the given articles in one
-transaction; human labels are never touched, and suggestions a person accepted or rejected are
-kept (that decision is a human act) and not suggested again.
+transaction; human labels are never touched, and suggestions a person accepted or rejected
+(globally, or in any project: annotate.store_decisions) are kept (that decision is a human act)
+and not suggested again.
 """
 from __future__ import annotations
 
@@ -17,20 +18,30 @@ MACHINE = ("rule", "model")
 
 
 def replace_suggestions(db: sqlite_utils.Database, article_ids: list[str], rows: list[dict]) -> int:
-    """Swap the active machine suggestions of `article_ids` for `rows`; returns rows inserted."""
+    """Swap the undecided machine suggestions of `article_ids` for `rows`; returns rows inserted.
+
+    Decided means accepted/rejected globally (status) or in at least one project (a live row in
+    suggestion_decisions): such a suggestion is kept as it is, still open for the other projects,
+    and an identical fresh row is not inserted beside it.
+    """
     marks = ",".join("?" * len(article_ids))
     scope = (f"article_id IN ({marks}) AND project_id IS NULL AND source IN ('rule', 'model')", list(article_ids))
+    undecided = (f"{scope[0]} AND status = 'active' AND id NOT IN "
+                 "(SELECT suggestion_id FROM suggestion_decisions WHERE status = 'active')")
     with db.atomic():
         decided = {
             (r[0], r[1], r[2], r[3]) for r in db.execute(
                 f"SELECT passage_id, start, [end], label FROM annotations WHERE {scope[0]} "
-                "AND status IN ('accepted', 'rejected')", scope[1])
+                "AND (status IN ('accepted', 'rejected') OR id IN "
+                "(SELECT suggestion_id FROM suggestion_decisions WHERE status = 'active'))", scope[1])
         }
-        # Rows with history (edited suggestions) are soft-deleted so history keeps its target.
+        # Rows with history (edited or once-decided suggestions) are soft-deleted so history
+        # and undone decisions keep their target.
         db.execute(
-            f"UPDATE annotations SET status = 'deleted', updated_at = ? WHERE {scope[0]} AND status = 'active' "
-            "AND id IN (SELECT annotation_id FROM annotation_history)", [now(), *scope[1]])
-        db.execute(f"DELETE FROM annotations WHERE {scope[0]} AND status = 'active'", scope[1])
+            f"UPDATE annotations SET status = 'deleted', updated_at = ? WHERE {undecided} AND (id IN "
+            "(SELECT annotation_id FROM annotation_history) OR id IN (SELECT suggestion_id FROM suggestion_decisions))",
+            [now(), *scope[1]])
+        db.execute(f"DELETE FROM annotations WHERE {undecided}", scope[1])
         fresh = [r for r in rows if (r["passage_id"], r["start"], r["end"], r["label"]) not in decided]
         stamp = now()
         for row in fresh:

@@ -206,6 +206,28 @@ def m005_classes(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration
+def m006_suggestion_decisions(db: sqlite_utils.Database) -> None:
+    # Accept/reject of a machine suggestion inside one project (by one user): the shared
+    # project-less suggestion row stays 'active' for other projects. `label_id` is the human
+    # label an accept made (`created_label` = 1) or found already there (0); undoing a
+    # decision sets status 'undone' (rows are kept as the audit trail).
+    db.table("suggestion_decisions").create(
+        {
+            "id": int, "suggestion_id": int, "project_id": int, "user_id": int, "decision": str,
+            "label_id": int, "created_label": int, "status": str, "decided_at": str, "undone_at": str,
+        },
+        pk="id", not_null={"suggestion_id", "project_id", "decision", "status"},
+        defaults={"status": "active", "created_label": 0},
+        foreign_keys=[
+            ("suggestion_id", "annotations", "id"), ("project_id", "projects", "id"),
+            ("user_id", "users", "id"), ("label_id", "annotations", "id"),
+        ],
+    )
+    db.table("suggestion_decisions").create_index(["project_id", "suggestion_id"])
+    db.table("suggestion_decisions").create_index(["suggestion_id"])
+
+
 def now() -> str:
     """ISO-8601 UTC timestamp used for every `*_at` column."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")

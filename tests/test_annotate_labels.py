@@ -124,3 +124,21 @@ def test_cli_import_reports_file_line_and_exit_code(db, db_path, tmp_path):
     result = run(["import", str(src), "--format", "doccano", "--user", "ann"], db_path)
     assert result.exit_code == 1
     assert "1 label(s) saved" in result.output and f"{src}:1: span [3, 400)" in result.output
+
+
+def test_cli_decide_in_a_project_then_reopen(db, db_path):
+    from annotate import store
+
+    make_user(db, "ann")
+    aid = make_article(db, "Un fait.\nUne citation.\n", "Outlet A", passages="lines")
+    story = make_story(db, [aid])
+    assert run(["project", "create", "Classe"], db_path).exit_code == 0
+    assert run(["project", "add-story", "1", str(story)], db_path).exit_code == 0
+    sugg = store.add_label(db, passages_of(db, aid)[0]["id"], "sourced_fact", source="rule", prob=0.6)
+    out = run(["label", "decide", str(sugg["id"]), "accept", "--user", "ann", "--project", "1"], db_path)
+    assert out.exit_code == 0 and "accepted suggestion" in out.output
+    assert store.get_label(db, sugg["id"])["status"] == "active"  # other projects still see it
+    twice = run(["label", "decide", str(sugg["id"]), "reject", "--user", "ann", "--project", "1"], db_path)
+    assert twice.exit_code == 1 and "already accepted" in twice.output
+    back = run(["label", "decide", str(sugg["id"]), "reopen", "--user", "ann", "--project", "1"], db_path)
+    assert back.exit_code == 0 and "reopened" in back.output and "deleted" in back.output

@@ -74,3 +74,23 @@ def test_speaker_normalisation_and_entropy():
 def test_unknown_story_is_not_found(story):
     with pytest.raises(store.NotFound):
         stats.stats(story["db"], 999)
+
+
+def test_project_scope_counts_only_that_projects_labels(story):
+    from tests.factories import make_project
+
+    db, pa, pb = story["db"], story["pa"], story["pb"]
+    ann = make_user(db, "eve")
+    p1 = make_project(db, "one", story_ids=[story["sid"]])
+    p2 = make_project(db, "two", story_ids=[story["sid"]])
+    store.add_label(db, pa[0]["id"], "editorial_framing", annotator_id=ann, project_id=p1)
+    framing = next(r for r in store.list_labels(db, project_id=p2) if r["label"] == "editorial_framing")
+    store.set_status(db, framing["id"], "reject", user_id=ann, project_id=p2)
+    one = {o["outlet"]: o for o in stats.stats(db, project_id=p1)["stories"][0]["outlets"]}
+    assert one["Disclose"]["by_passages"] == {"editorial_framing": 1.0}  # the project-less human labels do not count
+    assert one["RP"]["by_passages"] == {"editorial_framing": 0.5, "quotation": 0.5}  # suggestions only
+    two = {o["outlet"]: o for o in stats.stats(db, story["sid"], project_id=p2)["stories"][0]["outlets"]}
+    assert two["Disclose"]["by_passages"] == {} and two["RP"]["by_passages"] == {"quotation": 1.0}
+    assert stats.stats(db)["stories"][0]["outlets"][0]["by_passages"] != {"editorial_framing": 1.0}
+    with pytest.raises(store.NotFound, match="in project"):
+        stats.stats(db, story["sid"] + 1, project_id=p1)

@@ -106,20 +106,29 @@ def test_delete_is_soft_and_hidden_from_listing(setup):
     assert store.history(db, row["id"])[0]["action"] == "delete"
 
 
-def test_accept_suggestion_creates_human_label_and_reject_marks_it(setup):
+def test_accept_suggestion_creates_human_label_and_reject_hides_it_in_the_project(setup):
     db, p0, p2 = setup["db"], setup["passages"][0], setup["passages"][2]
     sugg = store.add_label(db, p0["id"], "sourced_fact", source="model", prob=0.83, model="clf")
     human = store.set_status(db, sugg["id"], "accept", user_id=setup["bob"], project_id=setup["pid"],
                              expected_version=1)
     assert human["source"] == "human" and human["origin_id"] == sugg["id"]
     assert human["project_id"] == setup["pid"] and human["annotator_id"] == setup["bob"]
-    assert store.get_label(db, sugg["id"])["status"] == "accepted"
+    assert store.get_label(db, sugg["id"])["status"] == "active"  # still open for other projects
     other = store.add_label(db, p2["id"], "quotation", source="rule", prob=0.6)
-    rejected = store.set_status(db, other["id"], "reject", user_id=setup["bob"])
-    assert rejected["status"] == "rejected"
+    rejected = store.set_status(db, other["id"], "reject", user_id=setup["bob"], project_id=setup["pid"])
+    assert rejected["status"] == "rejected" and rejected["id"] == other["id"]
     labels = store.list_labels(db, project_id=setup["pid"])
     assert [(r["source"], r["label"]) for r in labels] == [("human", "sourced_fact")]
     assert [h["action"] for h in store.history(db, sugg["id"])] == ["accept", "create"]
+    assert store.history(db, sugg["id"])[0]["project_id"] == setup["pid"]
+
+
+def test_project_less_reject_keeps_the_old_global_behaviour(setup):
+    db, p2 = setup["db"], setup["passages"][2]
+    other = store.add_label(db, p2["id"], "quotation", source="rule", prob=0.6)
+    rejected = store.set_status(db, other["id"], "reject", user_id=setup["bob"])
+    assert rejected["status"] == "rejected" == store.get_label(db, other["id"])["status"]
+    assert store.list_labels(db, project_id=setup["pid"]) == []
 
 
 def test_accept_refuses_human_labels_and_bad_probability(setup):
@@ -179,7 +188,9 @@ def test_accepting_what_the_annotator_already_has_returns_their_label(setup):
     mine = store.add_label(db, p0["id"], "sourced_fact", annotator_id=setup["bob"], project_id=setup["pid"])
     sugg = store.add_label(db, p0["id"], "sourced_fact", source="model", prob=0.9)
     assert store.set_status(db, sugg["id"], "accept", user_id=setup["bob"], project_id=setup["pid"])["id"] == mine["id"]
-    assert store.get_label(db, sugg["id"])["status"] == "accepted"
+    assert store.list_labels(db, project_id=setup["pid"], sources=("model",)) == []
+    store.reopen_suggestion(db, sugg["id"], user_id=setup["bob"], project_id=setup["pid"])
+    assert store.get_label(db, mine["id"])["status"] == "active"  # undo keeps a label it did not create
 
 
 def test_project_listing_includes_suggestions_of_its_articles_only(setup):

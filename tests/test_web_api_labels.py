@@ -152,6 +152,31 @@ def test_accept_and_reject_suggestions(client, world, appdb):
     assert api.post(f"/api/projects/{world['project']}/suggestions/{s1['id']}/maybe", {}).status_code == 404
 
 
+def test_decisions_are_per_project_and_reopen_undoes_them(client, world, appdb):
+    from tests.factories import make_project
+
+    second = make_project(appdb, "Second", created_by=world["users"]["curator"], story_ids=[world["story"]],
+                          members=[(world["users"]["annotator"], "annotator")])
+    sugg = labels_store.add_label(appdb, world["pa"][0]["id"], "sourced_fact", source="model", prob=0.5, model="m")
+    api = as_user(client, "annotator")
+
+    def open_in(pid):
+        rows = api.get(f"/api/projects/{pid}/articles/{world['a']}/labels").get_json()["labels"]
+        return [l["id"] for l in rows if l["source"] == "model"]
+
+    accepted = api.post(f"/api/projects/{world['project']}/suggestions/{sugg['id']}/accept", {}).get_json()["label"]
+    assert open_in(world["project"]) == [] and open_in(second) == [sugg["id"]]
+    assert [q["id"] for q in api.get(f"/api/projects/{second}/queue").get_json()["queue"]] == [sugg["id"]]
+    undone = api.post(f"/api/projects/{world['project']}/suggestions/{sugg['id']}/reopen", {})
+    assert undone.status_code == 200, undone.get_json()
+    assert undone.get_json()["label"]["id"] == accepted["id"] and undone.get_json()["label"]["status"] == "deleted"
+    assert open_in(world["project"]) == [sugg["id"]]
+    assert api.post(f"/api/projects/{second}/suggestions/{sugg['id']}/reject", {}).status_code == 200
+    assert open_in(second) == [] and open_in(world["project"]) == [sugg["id"]]
+    nothing = api.post(f"/api/projects/{world['project']}/suggestions/{sugg['id']}/reopen", {})
+    assert nothing.status_code == 404
+
+
 def test_label_history_endpoint(client, world):
     api = as_user(client, "annotator")
     label = _label(api, world).get_json()["label"]

@@ -164,8 +164,34 @@ def test_dashboard_shows_svg_shares_coverage_and_quoted(client, world, appdb):
     assert body["source"] == "human" and body["quoted"][0]["speaker"] == "le ministre"
 
 
+def test_dashboard_uses_project_stats_and_lists_quotes_that_changed(client, world, appdb):
+    from tests.factories import make_project
+
+    ann, pa, pb = world["users"]["annotator"], world["pa"], world["pb"]
+    labels_store.add_label(appdb, pa[1]["id"], "quotation", annotator_id=ann, project_id=world["project"],
+                           speaker_text="le ministre")
+    labels_store.add_label(appdb, pb[2]["id"], "quotation", annotator_id=ann, project_id=world["project"],
+                           speaker_text="Gérald <b>Darmanin</b>")
+    other = make_project(appdb, "Elsewhere", story_ids=[world["story"]])
+    labels_store.add_label(appdb, pb[1]["id"], "editorial_framing", project_id=other)  # not this project's
+    from tests.factories import make_story
+
+    labels_store.add_story(appdb, world["project"], make_story(appdb, [world["b"]], title="B alone"))
+    as_user(client, "curator")
+    body = client.get(f"/api/projects/{world['project']}/dashboard").get_json()
+    # RP's article sits in two of the project's stories: it is still counted once
+    assert dict(body["shares"])["Révolution Permanente"] == {"quotation": pb[2]["end"] - pb[2]["start"]}
+    assert [q["count"] for q in body["quoted"]] == [1, 1]
+    assert {q["speaker"] for q in body["quoted"]} == {"le ministre", "Gérald <b>Darmanin</b>"}
+    [changed] = body["changed_quotes"]
+    assert changed["changes"] == ["attributed_differently"] and changed["story"] == "Reconnaissance faciale"
+    html = client.get(f"/projects/{world['project']}/dashboard").get_data(as_text=True)
+    assert 'id="changed-quotes"' in html and "attributed to someone else" in html
+    assert "Gérald &lt;b&gt;Darmanin&lt;/b&gt;" in html and "<b>Darmanin" not in html
+
+
 def test_blind_annotator_dashboard_has_no_per_annotator_tables(client, world, appdb):
     labels_store.update_project(appdb, world["project"], blind=True)
     as_user(client, "annotator")
     body = client.get(f"/api/projects/{world['project']}/dashboard").get_json()
-    assert "agreement" not in body and "progress" not in body
+    assert "agreement" not in body and "progress" not in body and "changed_quotes" not in body

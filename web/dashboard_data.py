@@ -1,7 +1,10 @@
 """Figures of the project dashboard, composed from the core layers (no SQL here).
 
-Which labels count: the project's gold labels when a curator has adjudicated, else its human
-labels, else the machine suggestions, so a freshly analysed story already has a dashboard.
+Which labels count: the project's gold labels when a curator has adjudicated; else
+annotate.stats over the project (per passage, its human labels where it has any, else the
+machine suggestions the project has not decided), so a freshly analysed story already has a
+dashboard. Annotators of blind projects see figures from their own labels only (recomputed
+here, since annotate.stats counts every annotator of the project).
 """
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from collections import Counter, defaultdict
 
 import sqlite_utils
 
-from annotate import campaign
+from annotate import campaign, stats
 from annotate import store as labels_store
 from annotate.labels import MACHINE_SOURCES
 from web import compare_view, data
@@ -98,3 +101,62 @@ def annotator_progress(db: sqlite_utils.Database, project_id: int) -> list[dict]
 
 def agreement(db: sqlite_utils.Database, project_id: int) -> dict:
     return campaign.project_agreement(db, project_id)
+
+
+def project_stats(db: sqlite_utils.Database, project_id: int) -> dict:
+    """annotate.stats over the project's stories, counting the project's labels only."""
+    return stats.stats(db, project_id=project_id)
+
+
+def article_entries(st: dict) -> list[dict]:
+    """The per-article entries of annotate.stats, each article once (an article may sit in
+    several of the project's stories; counting it per story would weigh it twice)."""
+    seen, out = set(), []
+    for story in st["stories"]:
+        for o in story["outlets"]:
+            if o["article_id"] not in seen:
+                seen.add(o["article_id"])
+                out.append(o)
+    return out
+
+
+def stats_source(st: dict) -> str:
+    """Which labels the stats rested on: human, suggestions, or both (passages differ)."""
+    basis: Counter = Counter()
+    for o in article_entries(st):
+        basis.update(o["basis"])
+    if basis["human"] and basis["suggestion"]:
+        return "human+suggestions"
+    return "suggestions" if basis["suggestion"] else "human"
+
+
+def stats_shares(st: dict) -> list[tuple[str, dict]]:
+    """[(outlet, {label: characters})] from annotate.stats (passage classes), outlets by name."""
+    shares: dict[str, Counter] = defaultdict(Counter)
+    for o in article_entries(st):
+        name = o["outlet"] or o["article_id"][:8]
+        shares[name]
+        for label, share in o["by_chars"].items():
+            shares[name][label] += share * o["chars_labelled"]
+    return sorted((o, {k: round(v) for k, v in c.items()}) for o, c in shares.items())
+
+
+def stats_quoted(st: dict, limit: int = 20) -> list[dict]:
+    """Who is quoted (speakers matched after normalisation), how often, by which outlets."""
+    counts: Counter = Counter()
+    display: dict[str, Counter] = defaultdict(Counter)
+    where: dict[str, set] = defaultdict(set)
+    for o in article_entries(st):
+        for sp in o["speakers"]["speakers"]:
+            counts[sp["key"]] += sp["count"]
+            display[sp["key"]][sp["speaker"]] += sp["count"]
+            where[sp["key"]].add(o["outlet"] or "")
+    return [{"speaker": display[k].most_common(1)[0][0], "count": n, "outlets": sorted(where[k])}
+            for k, n in counts.most_common(limit)]
+
+
+def changed_quotes(st: dict, titles: dict[int, str]) -> list[dict]:
+    """Quotations that changed between aligned passages of two outlets (cut, paraphrased,
+    edited, attributed to someone else), with the story they belong to."""
+    return [{**c, "story_id": story["story_id"], "story": titles.get(story["story_id"], "")}
+            for story in st["stories"] for c in story["changed_quotes"]]

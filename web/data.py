@@ -91,7 +91,7 @@ def visible_labels(db: sqlite_utils.Database, article_ids: list[str], project_id
             out += [l for l in labels_store.list_labels(db, article_id=aid, sources=MACHINE)
                     if l.get("project_id") is None]
         elif sees_all:
-            out += labels_store.list_labels(db, project_id=project_id, article_id=aid)
+            out += labels_store.list_labels(db, project_id=project_id, article_id=aid, viewer_id=user_id)
         else:
             out += campaign.annotator_view(db, project_id, user_id, article_id=aid)
     return out
@@ -123,7 +123,7 @@ def least_sure(db: sqlite_utils.Database, project_id: int, user_id: int, limit: 
     mine = {l["passage_id"] for l in labels_store.list_labels(
         db, project_id=project_id, annotator_id=user_id, sources=("human",), with_suggestions=False)}
     passages = {p["id"]: p for p in labels_store.project_passages(db, project_id)}
-    queue = [l for l in labels_store.list_labels(db, project_id=project_id, sources=MACHINE)
+    queue = [l for l in labels_store.list_labels(db, project_id=project_id, sources=MACHINE, viewer_id=user_id)
              if l["passage_id"] in passages and l["passage_id"] not in mine]
     queue.sort(key=lambda l: (l["prob"] if l["prob"] is not None else 1.0, l["article_id"], l["start"]))
     out = []

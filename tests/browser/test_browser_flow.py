@@ -129,6 +129,39 @@ def test_compare_page_shows_aligned_columns_and_word_diff(page, site):
     assert page.problems == []
 
 
+def test_compare_steps_pairs_with_n_p_and_remembers_hidden_only_here_badges(page, site):
+    page.goto(f"{site['url']}/stories/{site['story']}?project={site['project']}")
+    page.wait_for_selector("#compare-grid .crow.band .passage.linked")
+    page.keyboard.press("n")
+    stepped = page.locator(".passage.stepped")
+    expect(stepped).to_have_count(1)
+    first = stepped.get_attribute("data-pid")
+    counterpart = stepped.get_attribute("data-links").split()[0]
+    assert "lit" in page.locator(f"#p-{counterpart}").get_attribute("class")
+    assert page.evaluate("document.activeElement.dataset.pid") == first
+    page.keyboard.press("n")
+    second = page.locator(".passage.stepped").get_attribute("data-pid")
+    assert second != first and "aligned pair 2 of" in page.text_content("#pair-status")
+    in_view = page.evaluate("""() => { const r = document.querySelector('.passage.stepped').getBoundingClientRect();
+                                       return r.top >= 0 && r.bottom <= window.innerHeight; }""")
+    assert in_view
+    page.keyboard.press("p")
+    assert page.locator(".passage.stepped").get_attribute("data-pid") == first
+    shot(page, "compare-step.png")
+    badge = page.locator(".passage.added .badge").first
+    expect(badge).to_be_visible()
+    page.uncheck("#show-only-here")
+    expect(badge).to_be_hidden()
+    page.reload()
+    page.wait_for_selector("#compare-grid")
+    assert not page.is_checked("#show-only-here")
+    expect(page.locator(".passage.added .badge").first).to_be_hidden()
+    shot(page, "compare-no-badges.png")
+    page.check("#show-only-here")
+    expect(page.locator(".passage.added .badge").first).to_be_visible()
+    assert page.problems == []
+
+
 def test_label_with_keyboard_accept_suggestion_undo_and_reload(page, site):
     url = f"{site['url']}/projects/{site['project']}/articles/{site['article']}/annotate"
     page.goto(url)
@@ -147,7 +180,13 @@ def test_label_with_keyboard_accept_suggestion_undo_and_reload(page, site):
     page.goto(url + f"#p-{site['content'][3]['id']}")
     page.wait_for_selector("#article[data-ready='1']")
     page.click("#passage-suggestions button.accept")
-    page.wait_for_selector(f"#p-{site['content'][3]['id']} .lab.src-human")
+    fourth = site["content"][3]["id"]
+    page.wait_for_selector(f"#p-{fourth} .lab.src-human")
+    page.keyboard.press("u")  # undo the accept: the label goes, the suggestion is open again
+    expect(page.locator(f"#p-{fourth} .lab.src-human")).to_have_count(0)
+    expect(page.locator("#passage-suggestions button.accept")).to_have_count(1)
+    page.click("#passage-suggestions button.accept")
+    page.wait_for_selector(f"#p-{fourth} .lab.src-human")
     shot(page, "annotate.png")
     page.reload()
     page.wait_for_selector("#article[data-ready='1']")

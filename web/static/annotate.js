@@ -257,15 +257,27 @@
     } catch (err) { failed(err); }
   }
 
+  /* A decision belongs to this project (and to this annotator in a blind project): the server
+   * keeps the suggestion open elsewhere, and "reopen" undoes it (deleting the label an accept made). */
   async function decide(id, action) {
     const row = labels.get(id);
     try {
       const res = await api("POST", base + "/suggestions/" + id + "/" + action, { expected_version: row.version });
       labels.set(id, Object.assign({}, row, { status: action === "accept" ? "accepted" : "rejected" }));
-      if (action === "accept") { remember(res.label); undoStack.push({ type: "create", id: res.label.id }); }
-      else remember(res.label);
+      if (action === "accept") remember(res.label);
+      else { render(row.passage_id); if (current && current.id === row.passage_id) renderPanel(); }
+      undoStack.push({ type: "decision", id: id });
       status(msg("saved"));
     } catch (err) { failed(err); }
+  }
+
+  async function reopen(id) {
+    try {
+      const res = await api("POST", base + "/suggestions/" + id + "/reopen", {});
+      if (res.label) remember(res.label);
+      remember(res.suggestion);
+      return true;
+    } catch (err) { failed(err); return false; }
   }
 
   async function undo() {
@@ -273,6 +285,7 @@
     if (!step) { status(msg("nothing_to_undo")); return; }
     if (step.type === "create") await remove(step.id, true);
     else if (step.type === "update") await update(step.id, step.before, true);
+    else if (step.type === "decision") { if (!(await reopen(step.id))) return; }
     else if (step.type === "delete") {
       const r = step.row;
       try {

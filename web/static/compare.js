@@ -1,5 +1,7 @@
 /* Compare page: hover or focus a passage to light up its counterparts; click (or Enter) for the
- * word diff against each counterpart. Everything is built with createElement/textContent. */
+ * word diff against each counterpart; n / p step through the aligned pairs; the "only here"
+ * badges can be hidden (remembered in localStorage). Everything is built with
+ * createElement/textContent. */
 "use strict";
 
 (function () {
@@ -86,4 +88,51 @@
     if (passage && event.key === "Enter") { event.preventDefault(); showDiff(passage); }
   });
   document.addEventListener("keydown", (event) => { if (event.key === "Escape") hide(); });
+
+  /* ---- n / p: step through aligned pairs (one per aligned row, in reading order) ---------- */
+  const pairs = [...grid.querySelectorAll(".crow.band")]
+    .map((row) => row.querySelector(".passage.linked")).filter(Boolean);
+  const pairStatus = document.getElementById("pair-status");
+  let stepped = -1;
+
+  function step(delta) {
+    if (!pairs.length) return;
+    const from = stepped >= 0 ? stepped : (delta > 0 ? -1 : pairs.length);
+    const next = Math.min(pairs.length - 1, Math.max(0, from + delta));
+    if (stepped >= 0) { pairs[stepped].classList.remove("stepped"); light(pairs[stepped], false); }
+    stepped = next;
+    const passage = pairs[next];
+    passage.classList.add("stepped");
+    passage.focus({ preventScroll: true });  // focusin lights the counterparts, as hover does
+    light(passage, true);
+    passage.scrollIntoView({ block: "center" });
+    if (pairStatus) {
+      pairStatus.textContent = msg("pair.position").replace("{i}", String(next + 1)).replace("{n}", String(pairs.length));
+    }
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.closest && event.target.closest("input, textarea, select, [contenteditable]")) return;
+    if (event.key === "n") { event.preventDefault(); step(1); }
+    else if (event.key === "p") { event.preventDefault(); step(-1); }
+  });
+
+  /* ---- "only here" badges on/off, remembered per browser ------------------------------------ */
+  const toggle = document.getElementById("show-only-here");
+  const KEY = "presslens.compare.showOnlyHere";
+  function storedShow() {
+    try { return window.localStorage.getItem(KEY) !== "0"; } catch (e) { return true; }  // storage may be blocked
+  }
+  function applyShow(show) {
+    grid.classList.toggle("hide-only", !show);
+    if (toggle) toggle.checked = show;
+  }
+  applyShow(storedShow());
+  if (toggle) {
+    toggle.addEventListener("change", () => {
+      applyShow(toggle.checked);
+      try { window.localStorage.setItem(KEY, toggle.checked ? "1" : "0"); } catch (e) { /* not remembered */ }
+    });
+  }
 })();

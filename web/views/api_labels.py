@@ -1,4 +1,4 @@
-"""JSON API for labels inside a project: list, create, edit, delete, accept/reject suggestions.
+"""JSON API for labels inside a project: list, create, edit, delete, accept/reject/reopen suggestions.
 
 Writes carry `expected_version` (optimistic locking): a stale one answers 409 with the current
 row in `current`. Annotators edit only their own labels; curators edit any label of the project.
@@ -14,7 +14,6 @@ from web import data
 from web.access import ProjectAccess, project_access
 from web.auth import login_required
 from web.db import get_db
-from web.errors import ApiError
 
 bp = Blueprint("api_labels", __name__, url_prefix="/api/projects/<int:project_id>")
 
@@ -148,16 +147,19 @@ def delete_label(project_id: int, annotation_id: int):
 @bp.post("/suggestions/<int:annotation_id>/<action>")
 @login_required
 def decide(project_id: int, annotation_id: int, action: str):
-    """Accept (optionally with a corrected label) or reject a model/rule/propagated suggestion."""
-    if action not in ("accept", "reject"):
+    """Accept (optionally with a corrected label) or reject a model/rule/propagated suggestion in
+    this project, or reopen it (undo your own accept/reject). Decisions are per project (per
+    annotator in blind projects): other projects keep seeing the suggestion."""
+    if action not in ("accept", "reject", "reopen"):
         abort(404, description=f"unknown action {action!r}")
     db, payload = get_db(), request.get_json(silent=True) or {}
     access = project_access(db, g.user, project_id, need="annotate")
     suggestion = label_in_project(db, access, annotation_id, write=True)
     if suggestion["source"] not in MACHINE_SOURCES:
         abort(400, description=f"annotation {annotation_id} is not a suggestion")
-    if suggestion["status"] != "active":
-        raise ApiError(409, f"suggestion {annotation_id} was already {suggestion['status']}", current=suggestion)
+    if action == "reopen":
+        out = labels_store.reopen_suggestion(db, annotation_id, user_id=g.user.id, project_id=project_id)
+        return jsonify({"ok": True, **out})
     label = payload.get("label") if isinstance(payload.get("label"), str) else None
     result = labels_store.set_status(db, annotation_id, action, user_id=g.user.id, project_id=project_id,
                                      expected_version=_int_or_none(payload, "expected_version"), label=label)

@@ -13,18 +13,25 @@ bp = Blueprint("dashboard", __name__)
 
 
 def figures(db, access) -> dict:
-    """Everything the dashboard shows; annotators of blind projects get no per-annotator data."""
+    """Everything the dashboard shows; annotators of blind projects get figures from their own
+    labels only, and no per-annotator data or changed quotes (those would reveal others' labels)."""
     project_id = access.project["id"]
     source, rows = dd.counted_labels(db, project_id)
-    if source == "human" and not access.sees_all_labels:
-        rows = [r for r in rows if r["annotator_id"] == g.user.id]
     scheme = labels_store.get_scheme(db, project_id)
-    figs = {"source": source, "shares": dd.label_shares(db, project_id, rows),
-            "series": [(d.name, d.title, d.color) for d in scheme],
-            "coverage": dd.coverage(db, project_id), "quoted": dd.quoted(db, project_id, rows)}
-    if access.sees_all_labels:
-        figs["agreement"] = dd.agreement(db, project_id)
-        figs["progress"] = dd.annotator_progress(db, project_id)
+    figs = {"series": [(d.name, d.title, d.color) for d in scheme], "coverage": dd.coverage(db, project_id)}
+    if not access.sees_all_labels:
+        if source == "human":
+            rows = [r for r in rows if r["annotator_id"] == g.user.id]
+        return {**figs, "source": source, "shares": dd.label_shares(db, project_id, rows),
+                "quoted": dd.quoted(db, project_id, rows)}
+    st = dd.project_stats(db, project_id)
+    titles = {b["story"]["id"]: b["story"]["title"] for b in figs["coverage"]}
+    figs.update(quoted=dd.stats_quoted(st), changed_quotes=dd.changed_quotes(st, titles),
+                agreement=dd.agreement(db, project_id), progress=dd.annotator_progress(db, project_id))
+    if source == "gold":  # adjudicated labels win over the stats' human/suggestion basis
+        figs.update(source="gold", shares=dd.label_shares(db, project_id, rows), quoted=dd.quoted(db, project_id, rows))
+    else:
+        figs.update(source=dd.stats_source(st), shares=dd.stats_shares(st))
     return figs
 
 
