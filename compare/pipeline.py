@@ -1,0 +1,179 @@
+"""Compare a set of articles: stories, passage alignments, additions, reuse graph.
+
+This is the orchestration `analyze` calls: vectors come from the embedding cache (nothing is
+embedded twice), stories from clustering the given articles (plus manual stories wholly inside
+the set), alignments from `compare.align`, stored as runs. A story whose latest complete run
+used the same model, parameters and passages is not re-aligned: its stored run is returned.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+import numpy as np
+
+from compare import align, provenance, stories
+from compare import store as cstore
+from corpus import store as corpus_store
+
+ALGO_VERSION = 1  # bump when alignment logic changes, so stored runs are not reused
+
+
+def load_articles(db, article_ids: list[str], encoder) -> tuple[list[align.ArticlePassages], dict]:
+    """Content passages with vectors per article, and a title vector per article (or None)."""
+    arts, titles, texts = [], {}, []
+    for aid in article_ids:
+        meta = corpus_store.get_article(db, aid, with_text=False)
+        if meta is None:
+            raise cstore.StoryError(f"unknown article: {aid}")
+        rows = corpus_store.get_passages(db, aid, content_only=True)
+        arts.append(align.ArticlePassages(aid, [r["id"] for r in rows], [r["text"] for r in rows],
+                                          np.zeros((0, 0), np.float32), meta.get("published_at")))
+        titles[aid] = (meta.get("title") or "").strip() or None
+        texts.extend(r["text"] for r in rows)
+    texts.extend(t for t in titles.values() if t)
+    vecs = cstore.passage_vectors(db, encoder, texts) if texts else np.zeros((0, 0), np.float32)
+    pos = 0
+    for art in arts:
+        art.vectors, pos = vecs[pos:pos + len(art.ids)], pos + len(art.ids)
+    title_vecs = {}
+    for aid, title in titles.items():
+        title_vecs[aid], pos = (vecs[pos], pos + 1) if title else (None, pos)
+    return arts, title_vecs
+
+
+def article_matrix(arts: list[align.ArticlePassages], title_vecs: dict, dim: int | None = None) -> np.ndarray:
+    """One unit vector per article (rows in `arts` order) for story clustering.
+
+    An article with neither content passages nor title gets a zero row: it joins no story.
+    """
+    dim = next((a.vectors.shape[1] for a in arts if a.vectors.size), None) or dim
+    dim = dim or next((len(v) for v in title_vecs.values() if v is not None), 1)
+    rows = [stories.article_vector(a.vectors if a.vectors.size else np.zeros((0, dim), np.float32),
+                                   title_vecs.get(a.article_id)) for a in arts]
+    return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, dim), np.float32)
+
+
+def run_params(arts: list[align.ArticlePassages], params: align.AlignParams) -> dict:
+    """Parameters recorded with a run; the passages fingerprint makes a stale run detectable."""
+    digest = hashlib.sha256()
+    for art in arts:
+        for pid, text in zip(art.ids, art.texts):
+            digest.update(f"{pid}\x00{text}\x00".encode())
+    return {**params.as_dict(), "algo": ALGO_VERSION, "passages": digest.hexdigest()[:16]}
+
+
+def align_and_store(db, story_id: int, arts: list[align.ArticlePassages], model: str,
+                    params: align.AlignParams, reuse: bool = True) -> tuple[int, list[dict]]:
+    """Align a story and store the run (or return the matching stored run); (run id, alignments)."""
+    recorded = run_params(arts, params)
+    last = cstore.latest_run(db, story_id, model) if reuse else None
+    if last and last["params"] == recorded:
+        return last["id"], cstore.get_alignments(db, last["id"])
+    run_id = cstore.start_run(db, story_id, model, recorded)
+    try:
+        found = [al.as_dict() for al in align.align_story(arts, params)]
+    except Exception as exc:
+        cstore.fail_run(db, run_id, f"{type(exc).__name__}: {exc}")
+        raise
+    cstore.complete_run(db, run_id, found)
+    return run_id, found
+
+
+def story_groups(db, arts: list[align.ArticlePassages], title_vecs: dict, model: str) -> list[tuple[int, list[str]]]:
+    """Manual stories wholly inside these articles, plus auto stories clustered among them (stored).
+
+    A cluster with exactly the members of a manual story is that story: no auto duplicate.
+    """
+    ids = [a.article_id for a in arts]
+    manual = [(s["id"], s["article_ids"]) for s in cstore.list_stories(db, "manual")
+              if len(s["article_ids"]) > 1 and set(s["article_ids"]) <= set(ids)]
+    taken = {frozenset(members) for _, members in manual}
+    sparams = stories.params_for(model)
+    groups = [g for g in stories.cluster(ids, article_matrix(arts, title_vecs), [a.published_at for a in arts], sparams)
+              if frozenset(g) not in taken]
+    sids = cstore.save_auto_stories(db, groups, {"model": model, **sparams.as_dict()}, scope=set(ids))
+    return manual + list(zip(sids, groups))
+
+
+def _additions(arts: list[align.ArticlePassages], alignments: list[dict]) -> dict[str, list[str]]:
+    aligned = {al["a"] for al in alignments} | {al["b"] for al in alignments}
+    return {a.article_id: [pid for pid in a.ids if pid not in aligned] for a in arts}
+
+
+def _reuse(alignments: list[dict], arts: list[align.ArticlePassages]) -> list[dict]:
+    passages = {pid: {"article_id": a.article_id, "text": t} for a in arts for pid, t in zip(a.ids, a.texts)}
+    return provenance.reuse_graph(alignments, passages, {a.article_id: a.published_at for a in arts})
+
+
+def run_compare(db, article_ids: list[str], encoder) -> dict:
+    """Stories, alignments and additions for `article_ids` (see module docstring)."""
+    ids = list(dict.fromkeys(article_ids))
+    arts, title_vecs = load_articles(db, ids, encoder)
+    by_id = {a.article_id: a for a in arts}
+    params = align.params_for(encoder.model_id)
+    result = {"alignments": [], "stories": [], "additions": {}}
+    additions: dict[str, list[str] | None] = {aid: None for aid in ids}
+    for sid, members in story_groups(db, arts, title_vecs, encoder.model_id):
+        story_arts = [by_id[m] for m in members]
+        run_id, found = align_and_store(db, sid, story_arts, encoder.model_id, params)
+        result["alignments"].extend(found)
+        result["stories"].append({"id": sid, "article_ids": members, "run_id": run_id,
+                                  "reuse": _reuse(found, story_arts)})
+        aligned = {al["a"] for al in found} | {al["b"] for al in found}
+        for art in story_arts:
+            # an article in several stories keeps only what none of them aligns
+            prev = additions[art.article_id]
+            additions[art.article_id] = [p for p in (art.ids if prev is None else prev) if p not in aligned]
+    # an article in no story has nothing to be compared with, hence no additions either
+    result["additions"] = {aid: adds or [] for aid, adds in additions.items()}
+    return result
+
+
+def compare_two(db, a: str, b: str, encoder) -> dict:
+    """Align two articles directly (no story, nothing stored): for the `compare` view."""
+    arts, _ = load_articles(db, [a, b], encoder)
+    found = align.align_story(arts, align.params_for(encoder.model_id))
+    alignments = [al.as_dict() for al in found]
+    return {"alignments": alignments, "additions": {x.article_id: align.additions(x.ids, found) for x in arts},
+            "reuse": _reuse(alignments, arts)}
+
+
+def dumps(result: dict) -> str:
+    """JSON text of a result (non-ASCII kept readable)."""
+    return json.dumps(result, ensure_ascii=False, indent=2)
+
+
+def cluster_corpus(db, encoder, chunk: int = 500) -> list[int]:
+    """Auto-cluster every article of the corpus into stories (stored); returns the story ids."""
+    ids = [row["id"] for row in corpus_store.list_articles(db)]
+    rows, dates = [], []
+    for start in range(0, len(ids), chunk):  # passage vectors of one chunk at a time in memory
+        arts, title_vecs = load_articles(db, ids[start:start + chunk], encoder)
+        rows.append(article_matrix(arts, title_vecs, getattr(encoder, "dim", None)))
+        dates.extend(a.published_at for a in arts)
+    sparams = stories.params_for(encoder.model_id)
+    width = max((r.shape[1] for r in rows), default=1)
+    # a chunk of articles without any text cannot know the width: its rows are zeros anyway
+    matrix = np.vstack([r if r.shape[1] == width else np.zeros((len(r), width), np.float32) for r in rows]
+                       or [np.zeros((0, width), np.float32)])
+    groups = stories.cluster(ids, matrix, dates, sparams)
+    return cstore.save_auto_stories(db, groups, {"model": encoder.model_id, **sparams.as_dict()})
+
+
+def align_stories(db, story_ids: list[int], encoder) -> list[dict]:
+    """Align each story afresh (a new stored run each); one summary dict per story."""
+    params = align.params_for(encoder.model_id)
+    out = []
+    for sid in story_ids:
+        story = cstore.get_story(db, sid)
+        if story is None:
+            raise cstore.StoryError(f"no story {sid}")
+        arts, _ = load_articles(db, story["article_ids"], encoder)
+        run_id, found = align_and_store(db, sid, arts, encoder.model_id, params, reuse=False)
+        kinds: dict[str, int] = {}
+        for al in found:
+            kinds[al["kind"]] = kinds.get(al["kind"], 0) + 1
+        out.append({"story_id": sid, "run_id": run_id, "model": encoder.model_id, "kinds": kinds,
+                    "alignments": found, "additions": _additions(arts, found), "reuse": _reuse(found, arts)})
+    return out

@@ -1,0 +1,252 @@
+"""SQLite access of the compare layer: embedding cache, stories, alignment runs."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+import numpy as np
+import sqlite_utils
+
+from corpus.schema import now
+
+
+# ---------------------------------------------------------------------------------------------
+# Embedding cache (embed helper).
+# Vectors are float32 BLOBs keyed by (sha256 of the exact text, encoder.model_id): identical
+# passages in two outlets (verbatim copies are common) are embedded once, and a model change
+# never serves stale vectors. Only texts missing from the cache reach the encoder.
+# ---------------------------------------------------------------------------------------------
+
+_LOOKUP_CHUNK = 500  # stay well under SQLite's bound-parameter limit
+
+
+def text_hash(text: str) -> str:
+    """sha256 hex of the UTF-8 text: the cache key (together with the model id)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def cached_vectors(db: sqlite_utils.Database, model_id: str, hashes: list[str]) -> dict[str, np.ndarray]:
+    """Stored vectors of `model_id` for the given text hashes (absent ones are simply missing)."""
+    found: dict[str, np.ndarray] = {}
+    unique = list(dict.fromkeys(hashes))
+    for start in range(0, len(unique), _LOOKUP_CHUNK):
+        chunk = unique[start:start + _LOOKUP_CHUNK]
+        rows = db.execute(
+            f"SELECT text_hash, dim, vector FROM embeddings WHERE model = ? AND text_hash IN "
+            f"({','.join('?' * len(chunk))})", [model_id, *chunk]).fetchall()
+        for h, dim, blob in rows:
+            vector = np.frombuffer(blob, dtype="<f4")
+            if vector.shape[0] == dim:  # a corrupt row is re-embedded rather than trusted
+                found[h] = vector
+    return found
+
+
+def store_vectors(db: sqlite_utils.Database, model_id: str, hashes: list[str], vectors: np.ndarray) -> None:
+    """Insert (or replace) vectors for text hashes, all in one transaction."""
+    created = now()
+    rows = [(h, model_id, int(v.shape[0]), np.asarray(v, dtype="<f4").tobytes(), created)
+            for h, v in zip(hashes, vectors)]
+    with db.atomic():
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO embeddings (text_hash, model, dim, vector, created_at) VALUES (?, ?, ?, ?, ?)",
+            rows)
+
+
+def passage_vectors(db: sqlite_utils.Database, encoder, texts: list[str]) -> np.ndarray:
+    """Vectors (float32, one row per text, in order) from the cache, embedding only what is missing.
+
+    Duplicates inside `texts` are embedded once too; new vectors are stored in one transaction.
+    """
+    texts = list(texts)
+    hashes = [text_hash(t) for t in texts]
+    found = cached_vectors(db, encoder.model_id, hashes)
+    missing: dict[str, str] = {}
+    for h, t in zip(hashes, texts):
+        if h not in found:
+            missing.setdefault(h, t)
+    if missing:
+        new = np.asarray(encoder.encode(list(missing.values())), dtype=np.float32)
+        store_vectors(db, encoder.model_id, list(missing), new)
+        found.update(zip(missing, new))
+    if not texts:
+        dim = getattr(encoder, "dim", 0)
+        return np.zeros((0, dim), dtype=np.float32)
+    return np.stack([found[h] for h in hashes]).astype(np.float32, copy=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Stories, alignment runs and alignments (align helper).
+# Runs are stored so a comparison view can be reproduced: a run is inserted as `running`, then
+# its alignments and the `complete` status are written in one transaction, so a reader never
+# sees a half-written run as complete.
+# ---------------------------------------------------------------------------------------------
+
+
+class StoryError(ValueError):
+    """A story request that cannot be honoured (unknown article, story in use, ...)."""
+
+
+def _members(db: sqlite_utils.Database, story_id: int) -> list[str]:
+    rows = db.execute("SELECT article_id FROM story_articles WHERE story_id = ? ORDER BY rowid", [story_id])
+    return [r[0] for r in rows.fetchall()]
+
+
+def _story_dict(db: sqlite_utils.Database, row: tuple) -> dict:
+    sid, title, method, params, created_at = row
+    return {"id": sid, "title": title, "method": method, "params": json.loads(params or "{}"),
+            "created_at": created_at, "article_ids": _members(db, sid)}
+
+
+def create_story(db: sqlite_utils.Database, article_ids: list[str], title: str | None = None,
+                 method: str = "manual", params: dict | None = None) -> int:
+    """Store a story of the given (existing) articles; returns its id."""
+    ids = list(dict.fromkeys(article_ids))
+    if not ids:
+        raise StoryError("a story needs at least one article")
+    known = {r[0] for r in db.execute(
+        f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids).fetchall()}
+    missing = [a for a in ids if a not in known]
+    if missing:
+        raise StoryError(f"unknown article(s): {', '.join(missing)}")
+    with db.atomic():
+        cur = db.execute("INSERT INTO stories (title, method, params, created_at) VALUES (?, ?, ?, ?)",
+                         [title, method, json.dumps(params or {}), now()])
+        sid = cur.lastrowid
+        db.table("story_articles").insert_all([{"story_id": sid, "article_id": a} for a in ids])
+    return sid
+
+
+def get_story(db: sqlite_utils.Database, story_id: int) -> dict | None:
+    """A story with its article ids (in the order they were added), or None."""
+    row = db.execute("SELECT id, title, method, params, created_at FROM stories WHERE id = ?",
+                     [story_id]).fetchone()
+    return _story_dict(db, row) if row else None
+
+
+def list_stories(db: sqlite_utils.Database, method: str | None = None) -> list[dict]:
+    """All stories (optionally of one method: auto/manual), oldest first."""
+    sql = "SELECT id, title, method, params, created_at FROM stories"
+    args = []
+    if method:
+        sql, args = sql + " WHERE method = ?", [method]
+    return [_story_dict(db, row) for row in db.execute(sql + " ORDER BY id", args).fetchall()]
+
+
+def _in_use(db: sqlite_utils.Database, story_id: int) -> bool:
+    """Projects and class exercises point at stories; those must never vanish under them."""
+    return bool(db.execute("SELECT 1 FROM project_stories WHERE story_id = ? UNION ALL "
+                           "SELECT 1 FROM exercises WHERE story_id = ?", [story_id, story_id]).fetchone())
+
+
+def _delete_story(db: sqlite_utils.Database, story_id: int) -> None:
+    runs = "SELECT id FROM alignment_runs WHERE story_id = ?"
+    db.execute(f"DELETE FROM alignments WHERE run_id IN ({runs})", [story_id])
+    db.execute("DELETE FROM alignment_runs WHERE story_id = ?", [story_id])
+    db.execute("DELETE FROM story_articles WHERE story_id = ?", [story_id])
+    db.execute("DELETE FROM stories WHERE id = ?", [story_id])
+
+
+def delete_story(db: sqlite_utils.Database, story_id: int) -> bool:
+    """Remove a story and its runs; False when absent; StoryError when a project uses it."""
+    with db.atomic():
+        if not db.execute("SELECT 1 FROM stories WHERE id = ?", [story_id]).fetchone():
+            return False
+        if _in_use(db, story_id):
+            raise StoryError(f"story {story_id} is used by a project or exercise")
+        _delete_story(db, story_id)
+    return True
+
+
+def save_auto_stories(db: sqlite_utils.Database, groups: list[list[str]], params: dict,
+                      scope: set[str] | None = None) -> list[int]:
+    """Replace the auto-clustered stories within `scope` (None: all articles) by `groups`.
+
+    A group whose membership equals an existing auto story keeps that story's id (and its runs);
+    auto stories wholly inside the scope that no group matches are removed, unless a project
+    uses them. Manual stories are never touched. Returns the story id of each group, in order.
+    """
+    with db.atomic():
+        existing = {frozenset(s["article_ids"]): s["id"] for s in list_stories(db, "auto")}
+        ids = []
+        for group in groups:
+            sid = existing.pop(frozenset(group), None)
+            ids.append(sid if sid is not None else create_story(db, group, None, "auto", params))
+        for members, sid in existing.items():
+            if (scope is None or members <= scope) and not _in_use(db, sid):
+                _delete_story(db, sid)
+    return ids
+
+
+def story_ids_of(db: sqlite_utils.Database, article_id: str) -> list[int]:
+    """Stories that contain an article."""
+    rows = db.execute("SELECT story_id FROM story_articles WHERE article_id = ? ORDER BY story_id", [article_id])
+    return [r[0] for r in rows.fetchall()]
+
+
+def start_run(db: sqlite_utils.Database, story_id: int, model: str, params: dict) -> int:
+    """Record an alignment run as `running` (committed, so a crash leaves a visible trace)."""
+    with db.atomic():
+        cur = db.execute(
+            "INSERT INTO alignment_runs (story_id, model, params, status, created_at) VALUES (?, ?, ?, ?, ?)",
+            [story_id, model, json.dumps(params, sort_keys=True), "running", now()])
+    return cur.lastrowid
+
+
+def complete_run(db: sqlite_utils.Database, run_id: int, alignments: list[dict]) -> None:
+    """Write a run's alignments and mark it complete, in one transaction."""
+    rows = [{"run_id": run_id, "a": al["a"], "b": al["b"], "score": al["score"],
+             "char_score": al.get("char_score"), "kind": al["kind"],
+             "diff": json.dumps(al.get("diff", []), ensure_ascii=False)} for al in alignments]
+    with db.atomic():
+        if rows:
+            db.table("alignments").insert_all(rows)
+        db.execute("UPDATE alignment_runs SET status = 'complete', finished_at = ? WHERE id = ?", [now(), run_id])
+
+
+def fail_run(db: sqlite_utils.Database, run_id: int, error: str) -> None:
+    """Mark a run failed (its params keep the error message for the record)."""
+    with db.atomic():
+        row = db.execute("SELECT params FROM alignment_runs WHERE id = ?", [run_id]).fetchone()
+        params = {**json.loads(row[0] or "{}"), "error": error} if row else {"error": error}
+        db.execute("UPDATE alignment_runs SET status = 'failed', finished_at = ?, params = ? WHERE id = ?",
+                   [now(), json.dumps(params, sort_keys=True), run_id])
+
+
+def _run_dict(row: tuple | None) -> dict | None:
+    if not row:
+        return None
+    keys = ("id", "story_id", "model", "params", "status", "created_at", "finished_at")
+    run = dict(zip(keys, row))
+    run["params"] = json.loads(run["params"] or "{}")
+    return run
+
+
+_RUN_COLS = "id, story_id, model, params, status, created_at, finished_at"
+
+
+def get_run(db: sqlite_utils.Database, run_id: int) -> dict | None:
+    """One alignment run (any status)."""
+    return _run_dict(db.execute(f"SELECT {_RUN_COLS} FROM alignment_runs WHERE id = ?", [run_id]).fetchone())
+
+
+def latest_run(db: sqlite_utils.Database, story_id: int, model: str | None = None) -> dict | None:
+    """The most recent complete run of a story (optionally for one model), or None."""
+    sql = f"SELECT {_RUN_COLS} FROM alignment_runs WHERE story_id = ? AND status = 'complete'"
+    args: list = [story_id]
+    if model:
+        sql, args = sql + " AND model = ?", args + [model]
+    return _run_dict(db.execute(sql + " ORDER BY id DESC LIMIT 1", args).fetchone())
+
+
+def list_runs(db: sqlite_utils.Database, story_id: int) -> list[dict]:
+    """Every run of a story, newest first."""
+    rows = db.execute(f"SELECT {_RUN_COLS} FROM alignment_runs WHERE story_id = ? ORDER BY id DESC", [story_id])
+    return [_run_dict(r) for r in rows.fetchall()]
+
+
+def get_alignments(db: sqlite_utils.Database, run_id: int) -> list[dict]:
+    """Alignments of a run (keys a, b, score, char_score, kind, diff as a list of ops)."""
+    rows = db.execute("SELECT a, b, score, char_score, kind, diff FROM alignments WHERE run_id = ? ORDER BY id",
+                      [run_id]).fetchall()
+    return [{"a": a, "b": b, "score": score, "char_score": cs, "kind": kind, "diff": json.loads(diff or "[]")}
+            for a, b, score, cs, kind, diff in rows]
