@@ -61,10 +61,12 @@ def add_label(
         "origin_id": origin_id, "alignment_kind": alignment_kind, "model": model,
         "cue_start": cue_start, "cue_end": cue_end, "cue_text": cue_text,
     })
-    _refuse_duplicate(db, row)
     stamp = now()
     row.update(status="active", version=1, created_at=stamp, updated_at=stamp)
     with db.atomic():
+        # Checked inside the write transaction: two identical requests at once (a double
+        # click, a retried POST) must not both pass the check and both insert.
+        _refuse_duplicate(db, row)
         new_id = db.table("annotations").insert(row).last_pk
         created = get_label(db, new_id)
         _record(db, "create", annotator_id, None, created)

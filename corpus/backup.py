@@ -144,7 +144,8 @@ def backup(db_path: str | os.PathLike, out_path: str | os.PathLike, *, overwrite
             raise BackupError(f"{src_path}: not a presslens database")
         tmp = _temp_beside(out, "backup")
         try:
-            _copy(src, tmp)
+            # A busy source (WAL recovery, a checkpoint) is retried rather than failing the backup.
+            dbmod.retry_locked(lambda: _copy(src, tmp))
             counts = check_database(tmp)
             os.replace(tmp, out)
             _fsync_dir(out.parent)

@@ -153,6 +153,10 @@ def serve_cmd(db_path: str, host: str, port: int, threads: int) -> None:
 
     from web import create_app
 
+    import logging
+
+    # waitress logs one warning per queued request under load; a full pipe would block the server.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     app = create_app({"DATABASE": db_path})
     click.echo(f"presslens on http://{host}:{port}/  (database {db_path}; Ctrl-C stops)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="presslens")
