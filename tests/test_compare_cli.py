@@ -16,6 +16,12 @@ def fake_model():
     """Make `--model fake-test` load the trigram encoder through the real registry."""
     embed.register_encoder(embed.ModelInfo("fake-test", "test", FakeEncoder.model_id, FakeEncoder.dim,
                                            "trigram encoder for tests"), FakeEncoder)
+    yield
+    # Unregister, so later modules see a registry without the fake (a classifier trained on it
+    # must count as "encoder cannot be loaded" there).
+    for registry in (embed.MODELS, embed._FACTORIES, embed._ENCODERS):
+        for key in ("fake-test", FakeEncoder.model_id):
+            registry.pop(key, None)
 
 
 @pytest.fixture
