@@ -88,19 +88,24 @@ def bench_stories(n: int, dim: int = 384, per_story: int = 5, seed: int = 0) -> 
 
 
 def dev_corpus(n_articles: int, per_story: int = 5, seed: int = 0) -> list[tuple[str, str]]:
-    """Stories of `per_story` articles of 12 sentences, each story drawing from its own slice of
-    the dev gold sentences (real language; articles of a story share sentences, as copies do)."""
-    lines = []
+    """Stories of `per_story` articles of up to 12 sentences. Each story draws from its own gold
+    cases (one topic, as real stories have), its articles share sentences (as copies do), and
+    each article is titled by its first sentence: a shuffle across all topics with identical
+    titles made every article look alike and merged the whole corpus into one story."""
+    cases = []
     for path in sorted((ROOT / "tests/data").glob("align_gold_*.json")):
         for case in load_cases(path, ROOT):
-            for text in (case.text_a, case.text_b):
-                lines.extend(p.text for p in segment(text, case.lang) if p.content and len(p.text) > 40)
+            cases.append([p.text for text in (case.text_a, case.text_b)
+                          for p in segment(text, case.lang) if p.content and len(p.text) > 40])
     rng = random.Random(seed)
-    rng.shuffle(lines)
     n_stories = max(1, n_articles // per_story)
-    slices = [lines[k::n_stories] for k in range(n_stories)]
-    return [(f"Dev article {i}", "\n".join(rng.sample(slices[i % n_stories], min(12, len(slices[i % n_stories])))) + "\n")
-            for i in range(n_articles)]
+    pools = [sum(cases[k::n_stories], []) for k in range(n_stories)]
+    articles = []
+    for i in range(n_articles):
+        pool = pools[i % n_stories]
+        lines = rng.sample(pool, min(12, len(pool)))
+        articles.append((lines[0][:80], "\n".join(lines) + "\n"))
+    return articles
 
 
 def _store(db, articles: list[tuple[str, str]]) -> list[str]:
@@ -114,10 +119,11 @@ def _store(db, articles: list[tuple[str, str]]) -> list[str]:
 def bench_pipeline(encoder, n_articles: int = 30) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         db = dbmod.connect(Path(tmp) / "bench.db")
-        ids = _store(db, dev_corpus(n_articles))
+        corpus = dev_corpus(n_articles)
+        ids = _store(db, corpus)
         # what a naive run would encode: every content passage and title, duplicates included
         texts = [r[0] for r in db.execute("SELECT text FROM passages WHERE content = 1")]
-        texts += [f"Dev article {i}" for i in range(n_articles)]
+        texts += [title for title, _ in corpus]
         t0 = time.perf_counter()
         encoder.encode(texts)
         enc_s = time.perf_counter() - t0
