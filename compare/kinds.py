@@ -30,6 +30,8 @@ PARTIAL_LEN_RATIO = 0.75   # ... when the shorter is at most this fraction of th
 PARTIAL_MIN_CHARS = 40     # a short heading is "contained" in anything; ignore those
 QUOTE_PIECE_MIN_CHARS = 15 # a quoted piece must be this long (and 3 words) to count as reuse
 QUOTE_PIECE_RATIO = 92
+STEM_CHARS = 5             # words compared by their first 5 letters (utilise/utilisée, jobs/job)
+_WORD = re.compile(r"\w+")
 
 
 def normalize(text: str) -> str:
@@ -129,7 +131,7 @@ class CharEvidence:
 class PassageText:
     """A passage's text prepared once for many comparisons (normalised form, quote pieces)."""
 
-    __slots__ = ("text", "plain", "uncut", "pieces", "words")
+    __slots__ = ("text", "plain", "uncut", "pieces", "words", "stems")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -138,6 +140,25 @@ class PassageText:
         self.uncut = _plain(CUT.sub(" ", text))
         self.pieces = quote_pieces(text)
         self.words = self.plain.split()
+        self.stems = content_stems(self.uncut)
+
+
+def content_stems(plain: str) -> frozenset[str]:
+    """Stems of the content-bearing words of normalised text: words of 4+ letters and numbers.
+
+    Short words are mostly function words in French and English; a crude prefix stem absorbs
+    inflection (utilisée/utilisés) without a language-specific stemmer.
+    """
+    return frozenset(w[:STEM_CHARS] for w in _WORD.findall(plain) if len(w) >= 4 or w.isdigit())
+
+
+def coverage(part: PassageText, whole: PassageText) -> float:
+    """Share of `part`'s content stems that also occur in `whole` (0 when `part` has none).
+
+    High coverage of a short passage by a longer one says the longer one restates it: the test
+    for a sentence merged into a longer passage together with others (one-to-many alignment).
+    """
+    return len(part.stems & whole.stems) / len(part.stems) if part.stems else 0.0
 
 
 def _words_in_order(a: PassageText, b: PassageText) -> float:

@@ -16,7 +16,7 @@ from compare import align, provenance, stories
 from compare import store as cstore
 from corpus import store as corpus_store
 
-ALGO_VERSION = 1  # bump when alignment logic changes, so stored runs are not reused
+ALGO_VERSION = 2  # bump when alignment logic changes, so stored runs are not reused
 
 
 def load_articles(db, article_ids: list[str], encoder) -> tuple[list[align.ArticlePassages], dict]:
@@ -28,7 +28,8 @@ def load_articles(db, article_ids: list[str], encoder) -> tuple[list[align.Artic
             raise cstore.StoryError(f"unknown article: {aid}")
         rows = corpus_store.get_passages(db, aid, content_only=True)
         arts.append(align.ArticlePassages(aid, [r["id"] for r in rows], [r["text"] for r in rows],
-                                          np.zeros((0, 0), np.float32), meta.get("published_at")))
+                                          np.zeros((0, 0), np.float32), meta.get("published_at"),
+                                          [r["kind"] for r in rows]))
         titles[aid] = (meta.get("title") or "").strip() or None
         texts.extend(r["text"] for r in rows)
     texts.extend(t for t in titles.values() if t)

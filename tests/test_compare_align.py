@@ -4,10 +4,12 @@ Fast tests use the deterministic trigram `fake_encoder`: character evidence (ver
 partial) must carry these cases whatever the embedding; paraphrase needs a real encoder
 (tests/test_compare_quality.py).
 """
+import dataclasses
+
 import numpy as np
 import pytest
 
-from compare import align
+from compare import align, kinds
 from tests.test_compare_kinds import DISCLOSE, RP
 
 
@@ -139,3 +141,112 @@ def test_a_long_quoted_piece_pairs_passages_whatever_the_embedding_says():
     [al] = _far_apart("Il a écrit : « le travail de la police nationale est trop souvent ignoré par la presse ».",
                       "Selon le syndicat, le travail de la police nationale est trop souvent ignoré par la presse.")
     assert al.kind == "quoted" and al.score == pytest.approx(-1.0, abs=1e-4)
+
+
+# One-to-many merges. Vectors are built so that the merged passage a0 is close to both of its
+# parts (b0: 0.8, b1: 0.6) but b1's best match is another passage (a1: 0.65): the embedding
+# rule alone keeps a0~b1 out, only the merge rule (coverage of b1's words by a0) brings it in.
+MERGE_PARAMS = align.AlignParams(cos_min=0.5, margin_min=1.2, cos_high=0.9)
+
+
+def _merge_vectors() -> tuple[np.ndarray, np.ndarray]:
+    e = np.eye(6, dtype=np.float32)
+    va = np.vstack([0.8 * e[0] + 0.6 * e[1], 0.65 * e[1] + 0.76 * e[4], e[5]])
+    vb = np.vstack([e[0], e[1], e[2], e[3]])
+    return va / np.linalg.norm(va, axis=1, keepdims=True), vb
+
+
+def _merge_run(texts_a: list[str], texts_b: list[str], params=MERGE_PARAMS) -> set:
+    va, vb = _merge_vectors()
+    found = align.align_pair([f"a{i}" for i in range(3)], texts_a, va, [f"b{j}" for j in range(4)], texts_b, vb, params)
+    return {(al.a, al.b) for al in found}
+
+
+MERGE_FR_A = [
+    "Alors que la mairie finançait entièrement les cantines scolaires jusqu'en 2023, les familles paient "
+    "désormais quatre euros par repas depuis la rentrée.",
+    "Quatre euros par repas : pour les familles, la cantine est devenue trop chère.",
+    "De la pluie est attendue sur toute la région pendant le week-end.",
+]
+MERGE_FR_B = [
+    "Jusqu'en 2023, la mairie finançait entièrement les cantines scolaires.",
+    "Depuis la rentrée, les familles paient quatre euros par repas.",
+    "Le préfet a inauguré la nouvelle gare routière lundi matin.",
+    "Un concert gratuit aura lieu samedi soir sur la place du marché.",
+]
+MERGE_EN_A = [
+    "The factory, which had employed 300 people since 1985, closed on Friday after its owner went bankrupt in March.",
+    "Its 300 workers are now looking for jobs.",
+    "The weather service expects heavy rain over the weekend.",
+]
+MERGE_EN_B = [
+    "The factory closed on Friday; it had employed 300 people since 1985.",
+    "Its owner went bankrupt in March.",
+    "A new bridge over the river will open next spring.",
+    "The school board elected a new chair on Tuesday.",
+]
+
+
+@pytest.mark.parametrize("texts_a, texts_b", [(MERGE_FR_A, MERGE_FR_B), (MERGE_EN_A, MERGE_EN_B)], ids=["fr", "en"])
+def test_a_sentence_merged_into_a_longer_passage_aligns_with_it(texts_a, texts_b):
+    assert _merge_run(texts_a, texts_b) == {("a0", "b0"), ("a0", "b1"), ("a1", "b1")}
+    # the same cosines without the merge rule: the second part is lost
+    no_merge = dataclasses.replace(MERGE_PARAMS, merge_cov=1.01)
+    assert _merge_run(texts_a, texts_b, no_merge) == {("a0", "b0"), ("a1", "b1")}
+
+
+def test_a_close_sentence_whose_words_the_long_passage_lacks_is_not_a_merged_part():
+    texts_b = [MERGE_EN_B[0], "Creditors met lawyers to discuss the debts.", *MERGE_EN_B[2:]]
+    assert _merge_run(MERGE_EN_A, texts_b) == {("a0", "b0"), ("a1", "b1")}
+
+
+def test_a_passage_as_long_as_the_merged_one_is_not_one_of_its_parts():
+    # b1 has a0's words, reordered, and is as long as a0: a rewrite of the whole, not a merged part
+    texts_b = [MERGE_EN_B[0], "On Friday the factory closed: its owner went bankrupt in March, and since 1985 "
+               "the factory had employed some 300 people.", *MERGE_EN_B[2:]]
+    whole, part = kinds.PassageText(MERGE_EN_A[0]), kinds.PassageText(texts_b[1])
+    assert kinds.coverage(part, whole) >= MERGE_PARAMS.merge_cov
+    assert not kinds.evidence(whole, part).strong
+    assert _merge_run(MERGE_EN_A, texts_b) == {("a0", "b0"), ("a1", "b1")}
+
+
+def test_coverage_counts_the_part_s_content_words_found_in_the_whole():
+    whole = kinds.PassageText(MERGE_FR_A[0])
+    assert kinds.coverage(kinds.PassageText(MERGE_FR_B[1]), whole) == 1.0
+    assert kinds.coverage(kinds.PassageText(MERGE_FR_B[2]), whole) == 0.0
+    assert kinds.coverage(kinds.PassageText("Le, la, les."), whole) == 0.0  # no content words
+
+
+# Headings: a headline is close to every lede of the story; it aligns with a body passage only
+# on character evidence.
+HEAD_A = ["Un violent incendie a détruit un entrepôt de meubles à Vénissieux dans la nuit de lundi à mardi.",
+          "Aucun blessé n'est à déplorer, selon la préfecture du Rhône."]
+HEAD_B = ["Vénissieux : un entrepôt de meubles ravagé par les flammes",
+          "Le propriétaire de l'entrepôt a annoncé qu'il porterait plainte."]
+
+
+def _head_run(texts_a, texts_b, kinds_ab) -> set:
+    e = np.eye(4, dtype=np.float32)
+    va, vb = np.vstack([e[0], e[2]]), np.vstack([0.7 * e[0] + 0.71 * e[1], e[3]])
+    vb /= np.linalg.norm(vb, axis=1, keepdims=True)
+    found = align.align_pair(["a0", "a1"], texts_a, va, ["b0", "b1"], texts_b, vb, MERGE_PARAMS, kinds_ab=kinds_ab)
+    return {(al.a, al.b) for al in found}
+
+
+def test_a_heading_does_not_align_with_a_body_passage_on_the_embedding_alone():
+    assert _head_run(HEAD_A, HEAD_B, None) == {("a0", "b0")}  # no kinds given: embedding rule only
+    assert _head_run(HEAD_A, HEAD_B, (["body", "body"], ["heading", "body"])) == set()
+
+
+def test_headings_align_with_headings_and_copied_headings_with_anything():
+    assert _head_run(HEAD_A, HEAD_B, (["heading", "body"], ["heading", "body"])) == {("a0", "b0")}
+    copied = [HEAD_A[0].rstrip("."), HEAD_B[1]]  # the headline is the lede, verbatim
+    assert _head_run(HEAD_A, copied, (["body", "body"], ["heading", "body"])) == {("a0", "b0")}
+
+
+def test_align_story_applies_the_heading_rule_with_the_articles_kinds():
+    va, vb = np.eye(2, dtype=np.float32), np.eye(2, dtype=np.float32)
+    x = align.ArticlePassages("x", ["x0", "x1"], HEAD_A, va, kinds=["body", "body"])
+    y = align.ArticlePassages("y", ["y0", "y1"], HEAD_B, vb, kinds=["heading", "body"])
+    found = align.align_story([x, y], MERGE_PARAMS)
+    assert {(al.a, al.b) for al in found} == {("x1", "y1")}

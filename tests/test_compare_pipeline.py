@@ -1,9 +1,12 @@
 """run_compare on the demo corpus: stories, stored runs, alignments, additions, reuse graph."""
+import re
+
 import pytest
 
-from compare import pipeline
+from compare import align, pipeline
 from compare import store as cstore
 from corpus.ingest import ingest
+from corpus.models import Passage
 from tests.conftest import DEMO_DIR
 from tests.factories import make_article
 
@@ -96,3 +99,25 @@ def test_cluster_corpus_in_chunks_finds_the_demo_story_and_skips_empty_articles(
     make_article(db, "Rien que du bruit\n", outlet="Vide", passages=[])  # no passages at all
     sids = pipeline.cluster_corpus(db, fake_encoder, chunk=1)
     assert [sorted(cstore.get_story(db, sid)["article_ids"]) for sid in sids] == [sorted(demo)]
+
+
+def _lines(text: str, kinds: list[str]) -> list[Passage]:
+    spans = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    return [Passage(s, e, text[s:e], k) for (s, e), k in zip(spans, kinds)]
+
+
+def test_a_heading_aligns_with_the_other_article_s_lede_only_when_kinds_are_ignored(db, fake_encoder):
+    text_a = ("Incendie à Vénissieux : un entrepôt de meubles détruit\n"
+              "Les pompiers ont lutté toute la nuit contre les flammes du dépôt.\n")
+    text_b = ("Un incendie a détruit un entrepôt de meubles à Vénissieux lundi soir.\n"
+              "Les pompiers ont lutté toute la nuit contre les flammes.\n")
+    a = make_article(db, text_a, outlet="A", passages=_lines(text_a, ["heading", "body"]))
+    b = make_article(db, text_b, outlet="B", passages=_lines(text_b, ["body", "body"]))
+    arts, _ = pipeline.load_articles(db, [a, b], fake_encoder)
+    assert [art.kinds for art in arts] == [["heading", "body"], ["body", "body"]]
+    params = align.params_for(fake_encoder.model_id)
+    head, lede = arts[0].ids[0], arts[1].ids[0]
+    assert align.align_story(arts, params) and all(al.a != head for al in align.align_story(arts, params))
+    for art in arts:
+        art.kinds = None  # the embedding rule alone pairs the headline with the lede
+    assert (head, lede) in {(al.a, al.b) for al in align.align_story(arts, params)}
