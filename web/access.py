@@ -78,6 +78,13 @@ def sees_all_stories(user: User) -> bool:
     return user.role in ("admin", "curator")
 
 
+def readable_story_ids(db: sqlite_utils.Database, user: User) -> set[int] | None:
+    """Ids of the stories `user` may read (None: all of them, for admins and curators)."""
+    if sees_all_stories(user):
+        return None
+    return {s["id"] for p in visible_projects(db, user) for s in store.list_stories(db, p["id"])}
+
+
 def story_projects(db: sqlite_utils.Database, user: User, story_id: int) -> list[dict]:
     """The user's projects that contain `story_id`."""
     return [p for p in visible_projects(db, user)

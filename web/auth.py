@@ -21,8 +21,8 @@ def load_user() -> None:
     if user_id is None:
         return
     user = auth_store.get_user(get_db(), user_id)
-    if user is None or not user.active:
-        session.clear()
+    if user is None or not user.active or session.get("stamp") != auth_store.password_stamp(get_db(), user_id):
+        session.clear()  # deactivated, deleted, or the password changed since this login
         return
     g.user = user
 

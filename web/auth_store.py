@@ -6,6 +6,7 @@ never stored in clear. Functions take the database explicitly so the CLI and the
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import secrets
 import string
@@ -114,17 +115,36 @@ def count_admins(db: sqlite_utils.Database) -> int:
     return db.execute("SELECT count(*) FROM users WHERE role = 'admin' AND active = 1").fetchone()[0]
 
 
+_DUMMY_HASH: list[str] = []
+
+
+def _dummy_hash() -> str:
+    """A real hash (default method) to check unknown names against, built once per process."""
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(generate_password_hash(secrets.token_hex(16)))
+    return _DUMMY_HASH[0]
+
+
 def check_password(db: sqlite_utils.Database, username: str, password: str) -> User | None:
-    """The active user when the password matches, else None (same answer for unknown users)."""
+    """The active user when the password matches, else None (same answer for unknown users).
+
+    Every call does exactly one hash check (against a dummy hash for unknown names, and also
+    for inactive accounts) so response time does not tell which usernames exist.
+    """
     rows = list(db.query("SELECT * FROM users WHERE username = ?", [username]))
-    if not rows:
-        # Hash anyway so an unknown username takes as long as a wrong password.
-        check_password_hash(generate_password_hash("x"), password or "")
+    stored = rows[0]["password_hash"] if rows else _dummy_hash()
+    matches = check_password_hash(stored, password or "")
+    if not rows or not matches or not rows[0].get("active", 1):
         return None
-    row = rows[0]
-    if not row.get("active", 1) or not check_password_hash(row["password_hash"], password or ""):
-        return None
-    return _row_to_user(row)
+    return _row_to_user(rows[0])
+
+
+def password_stamp(db: sqlite_utils.Database, user_id: int) -> str | None:
+    """A short fingerprint of the user's password hash, kept in the session at login: a new
+    password changes it, which ends every session opened with the old one (sessions live in
+    signed cookies, so this is how a reset reaches a stolen or forgotten session)."""
+    row = db.execute("SELECT password_hash FROM users WHERE id = ?", [user_id]).fetchone()
+    return hashlib.sha256(row[0].encode("utf-8")).hexdigest()[:32] if row else None
 
 
 def set_password(db: sqlite_utils.Database, username: str, password: str | None = None) -> str:
@@ -148,19 +168,22 @@ def parse_users_csv(text: str) -> list[dict]:
     as `line 7: ...`.
     """
     rows, errors = [], []
+    columns = {"username": 0, "display_name": 1, "role": 2}
     for lineno, fields in enumerate(csv.reader(io.StringIO(text.lstrip("\ufeff"))), start=1):
         if not fields or not any(f.strip() for f in fields):
             continue
-        if lineno == 1 and fields[0].strip().lower() == "username":
+        if lineno == 1 and "username" in (names := [f.strip().lower() for f in fields]):
+            # A header names the columns, so `username,role` works as well as the full order.
+            columns = {key: names.index(key) if key in names else None for key in columns}
             continue
+        get = lambda key: fields[i].strip() if (i := columns[key]) is not None and i < len(fields) else ""  # noqa: E731
         try:
-            username = validate_username(fields[0])
-            role = validate_role(fields[2] if len(fields) > 2 and fields[2].strip() else "annotator")
+            username = validate_username(get("username"))
+            role = validate_role(get("role") or "annotator")
         except UserError as exc:
             errors.append(f"line {lineno}: {exc}")
             continue
-        rows.append({"username": username, "display_name": fields[1].strip() if len(fields) > 1 else "",
-                     "role": role, "line": lineno})
+        rows.append({"username": username, "display_name": get("display_name"), "role": role, "line": lineno})
     if errors:
         raise UserError("; ".join(errors))
     return rows

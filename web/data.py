@@ -117,14 +117,32 @@ def check_article_in_project(db: sqlite_utils.Database, project_id: int, article
         raise labels_store.NotFound(f"article {article_id} is not part of project {project_id}")
 
 
-def least_sure(db: sqlite_utils.Database, project_id: int, user_id: int, limit: int = 50) -> list[dict]:
+def blind_visible(db: sqlite_utils.Database, label: dict, user_id: int) -> bool:
+    """Whether a blind-project annotator may see `label`: their own, a model/rule suggestion, or a
+    suggestion propagated from their own label (one propagated from someone else's reveals it)."""
+    if label["source"] == "human":
+        return label["annotator_id"] == user_id
+    if label["source"] == "propagated":
+        if not label.get("origin_id"):
+            return False
+        try:
+            return labels_store.get_label(db, label["origin_id"])["annotator_id"] == user_id
+        except labels_store.NotFound:
+            return False
+    return True
+
+
+def least_sure(db: sqlite_utils.Database, project_id: int, user_id: int, limit: int = 50,
+               sees_all: bool = True) -> list[dict]:
     """The "least sure" queue: open machine suggestions on the project's passages that this user
-    has not labelled yet, lowest model probability first (where a human helps the model most)."""
+    has not labelled yet, lowest model probability first (where a human helps the model most).
+    With `sees_all` false (blind project), suggestions propagated from others' labels are left out."""
     mine = {l["passage_id"] for l in labels_store.list_labels(
         db, project_id=project_id, annotator_id=user_id, sources=("human",), with_suggestions=False)}
     passages = {p["id"]: p for p in labels_store.project_passages(db, project_id)}
     queue = [l for l in labels_store.list_labels(db, project_id=project_id, sources=MACHINE, viewer_id=user_id)
-             if l["passage_id"] in passages and l["passage_id"] not in mine]
+             if l["passage_id"] in passages and l["passage_id"] not in mine
+             and (sees_all or blind_visible(db, l, user_id))]
     queue.sort(key=lambda l: (l["prob"] if l["prob"] is not None else 1.0, l["article_id"], l["start"]))
     out = []
     for l in queue[:limit]:

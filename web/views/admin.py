@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, abort, g, render_template, request
+from flask import Blueprint, Response, abort, g, render_template, request, session
 
 from web import auth_store
 from web.auth import manager_required
@@ -88,5 +88,7 @@ def reset_password(username: str):
         abort(404, description=f"no user {username!r}")
     check_role_allowed(target.role)
     password = auth_store.set_password(get_db(), username)
+    if target.id == g.user.id:  # a new password ends other sessions, not the one that set it
+        session["stamp"] = auth_store.password_stamp(get_db(), target.id)
     return _page(created=[{"username": target.username, "display_name": target.display_name,
                            "role": target.role, "password": password}])

@@ -68,7 +68,7 @@ def label_in_project(db, access: ProjectAccess, annotation_id: int, *, write: bo
         abort(404, description=f"annotation {annotation_id} not found")
     data.check_article_in_project(db, project_id, label["article_id"])
     mine = label["annotator_id"] == g.user.id
-    if label["source"] == "human" and not mine and not access.sees_all_labels:
+    if not access.sees_all_labels and not data.blind_visible(db, label, g.user.id):
         abort(404, description=f"annotation {annotation_id} not found")
     if write and label["source"] == "human" and not mine and not access.can_curate:
         abort(403, description="you can only change your own labels")
@@ -182,7 +182,11 @@ def label_history(project_id: int, annotation_id: int):
     db = get_db()
     access = project_access(db, g.user, project_id)
     label_in_project(db, access, annotation_id, write=False)
-    return jsonify({"ok": True, "history": labels_store.history(db, annotation_id)})
+    # Machine suggestions are shared by every project: show only this project's decisions, and
+    # in a blind project only the user's own (others' accepts/rejects would reveal their labels).
+    rows = [r for r in labels_store.history(db, annotation_id) if r["project_id"] in (project_id, None)
+            and (access.sees_all_labels or r["user_id"] in (g.user.id, None))]
+    return jsonify({"ok": True, "history": rows})
 
 
 @bp.get("/queue")
@@ -190,8 +194,9 @@ def label_history(project_id: int, annotation_id: int):
 def queue(project_id: int):
     """The least-sure suggestions this user has not labelled yet."""
     db = get_db()
-    project_access(db, g.user, project_id)
+    access = project_access(db, g.user, project_id)
     limit = request.args.get("limit", "50")
     if not limit.isdigit() or not 1 <= int(limit) <= 500:
         abort(400, description="limit must be between 1 and 500")
-    return jsonify({"ok": True, "queue": data.least_sure(db, project_id, g.user.id, int(limit))})
+    return jsonify({"ok": True, "queue": data.least_sure(db, project_id, g.user.id, int(limit),
+                                                         sees_all=access.sees_all_labels)})

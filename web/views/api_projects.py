@@ -6,7 +6,7 @@ from flask import Blueprint, abort, g, jsonify, request
 from annotate import campaign
 from annotate import store as labels_store
 from web import auth_store, data
-from web.access import project_access, visible_projects
+from web.access import check_story, project_access, visible_projects
 from web.auth import login_required, manager_required
 from web.db import get_db
 from web.views.admin import check_role_allowed
@@ -81,7 +81,9 @@ def remove_member(project_id: int, user_id: int):
 def add_story(project_id: int):
     db, payload = get_db(), body()
     project_access(db, g.user, project_id, need="curate")
-    labels_store.add_story(db, project_id, int_field(payload, "story_id"))
+    story_id = int_field(payload, "story_id")
+    check_story(db, g.user, story_id, None)  # only a story the user may already read
+    labels_store.add_story(db, project_id, story_id)
     return jsonify({"ok": True}), 201
 
 

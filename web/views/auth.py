@@ -12,8 +12,13 @@ bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths: an open redirect after login would be a phishing aid."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only same-site paths: an open redirect after login would be a phishing aid.
+
+    Control characters and spaces are refused outright: browsers drop tab/CR/LF from a
+    Location, so `/<TAB>/evil.example` would become `//evil.example` (and CR/LF break headers).
+    """
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and not any(ord(ch) <= 0x20 or ord(ch) == 0x7F for ch in target)):
         return target
     return url_for("stories.index")
 
@@ -39,6 +44,7 @@ def login():
         return render_template("login.html", next=request.form.get("next", "")), 401
     session.clear()  # a fresh session on login: no fixation
     session["user_id"] = user.id
+    session["stamp"] = auth_store.password_stamp(db, user.id)
     return redirect(_safe_next(request.form.get("next")))
 
 

@@ -20,6 +20,9 @@ def figures(db, access) -> dict:
     scheme = labels_store.get_scheme(db, project_id)
     figs = {"series": [(d.name, d.title, d.color) for d in scheme], "coverage": dd.coverage(db, project_id)}
     if not access.sees_all_labels:
+        if source == "gold":  # the gold labels are the class-mode answer key: never before reveal
+            source, rows = "human", labels_store.list_labels(db, project_id=project_id, sources=("human",),
+                                                             with_suggestions=False)
         if source == "human":
             rows = [r for r in rows if r["annotator_id"] == g.user.id]
         return {**figs, "source": source, "shares": dd.label_shares(db, project_id, rows),

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from annotate import campaign
 from annotate import store as labels_store
 from web import auth_store, data
-from web.access import project_access, visible_projects
+from web.access import check_story, project_access, readable_story_ids, visible_projects
 from web.auth import login_required, manager_required
 from web.db import get_db
 
@@ -48,7 +48,9 @@ def detail(project_id: int):
     context = {"access": access, "project": access.project, "stories": stories,
                "members": labels_store.list_members(db, project_id)}
     if access.can_curate:
-        context["all_stories"] = [s for s in data.story_summaries(db) if s["id"] not in story_ids]
+        readable = readable_story_ids(db, g.user)
+        context["all_stories"] = [s for s in data.story_summaries(db, None if readable is None else sorted(readable))
+                                  if s["id"] not in story_ids]
         context["all_users"] = auth_store.list_users(db)
     return render_template("project.html", **context)
 
@@ -76,7 +78,9 @@ def remove_member(project_id: int, user_id: int):
 def add_story(project_id: int):
     db = get_db()
     project_access(db, g.user, project_id, need="curate")
-    labels_store.add_story(db, project_id, form_int("story_id"))
+    story_id = form_int("story_id")
+    check_story(db, g.user, story_id, None)  # only a story the user may already read
+    labels_store.add_story(db, project_id, story_id)
     return redirect(url_for("projects.detail", project_id=project_id))
 
 
