@@ -98,14 +98,29 @@ def to_jsonl(docs: list[Doc]) -> str:
     return "".join(json.dumps(label_row(d, l), ensure_ascii=False) + "\n" for d in docs for l in d.labels)
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A spreadsheet-safe cell: text starting like a formula gets a leading apostrophe.
+
+    Comments, speakers, outlet names and usernames are user input; opened in Excel or
+    LibreOffice a cell such as `=HYPERLINK(...)` would run (CSV injection). The JSONL export
+    keeps every value exact; CSV is for spreadsheets, so it is neutralised there.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(docs: list[Doc]) -> str:
-    """presslens CSV: the JSONL columns with a header row."""
+    """presslens CSV: the JSONL columns with a header row (formula-like text neutralised)."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=JSONL_FIELDS, lineterminator="\n")
     writer.writeheader()
     for d in docs:
         for l in d.labels:
-            writer.writerow(label_row(d, l))
+            writer.writerow({k: csv_cell(v) for k, v in label_row(d, l).items()})
     return buf.getvalue()
 
 

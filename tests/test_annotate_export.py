@@ -203,3 +203,11 @@ def test_rule_source_survives_and_propagated_suggestions_are_skipped(src, dst):
     rows = store.list_labels(dst["db"], project_id=dst["pid"])
     assert {r["source"] for r in rows} == {"human", "model", "rule"}
     assert [r["model"] for r in rows if r["source"] == "rule"] == ["quotes-rule"]
+
+
+def test_csv_cells_that_look_like_formulas_are_neutralised():
+    assert export.csv_cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert export.csv_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert export.csv_cell("-2+3") == "'-2+3"
+    assert export.csv_cell("La CNIL") == "La CNIL"
+    assert export.csv_cell(12) == 12
