@@ -28,6 +28,8 @@ def analyze_cmd(inputs, db_path, model, outlet, allow_private, out) -> None:
     and spans. Bad inputs are reported on stderr as FILE:LINE: MESSAGE (exit status 1); the
     valid ones are still analysed.
     """
+    if out != "-" and not Path(out).resolve().parent.is_dir():  # fail before minutes of analysis
+        raise click.ClickException(f"{out}: folder {Path(out).resolve().parent} does not exist")
     with tempfile.TemporaryDirectory(prefix="presslens-") as tmp:
         db = open_db(db_path or str(Path(tmp) / "analyze.db"))
         try:
@@ -40,8 +42,12 @@ def analyze_cmd(inputs, db_path, model, outlet, allow_private, out) -> None:
     else:
         # Temp file + rename: a crash mid-write never leaves a truncated document at OUT.
         partial = Path(out).with_name(f".{Path(out).name}.{os.getpid()}.tmp")
-        partial.write_text(text + "\n", encoding="utf-8")
-        os.replace(partial, out)
+        try:
+            partial.write_text(text + "\n", encoding="utf-8")
+            os.replace(partial, out)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise click.ClickException(f"{out}: cannot write: {exc.strerror}") from None
         click.echo(f"{out}: {len(document['articles'])} article(s), {len(document['passages'])} passage(s)", err=True)
     if errors:
         sys.exit(1)

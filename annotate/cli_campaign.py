@@ -23,6 +23,9 @@ def propagate_cmd(db_path, project_id, annotation_id) -> None:
     if annotation_id is not None:
         n = len(propagate.propagate_label(db, annotation_id))
     elif project_id is not None:
+        from annotate import store
+
+        store.get_project(db, project_id)  # NotFound rather than "0 suggestion(s) created"
         n = propagate.propagate_project(db, project_id)
     else:
         raise click.UsageError("give --project or --label")
@@ -37,13 +40,15 @@ def propagate_cmd(db_path, project_id, annotation_id) -> None:
 @domain_errors
 def assign_cmd(db_path, project_id, k, as_json) -> None:
     """Assign each content passage to k annotators, balanced round-robin (re-run fills gaps)."""
-    from annotate import campaign
+    from annotate import campaign, store_reads
 
-    result = campaign.assign(open_db(db_path), project_id, k=k)
+    db = open_db(db_path)
+    result = campaign.assign(db, project_id, k=k)
     if as_json:
         return echo_json(result)
+    names = store_reads.usernames(db)
     click.echo(f"{result['added']} assignment(s) added; {result['passages']} passages x k={result['k']}; "
-               + ", ".join(f"user {u}: {n}" for u, n in sorted(result["per_user"].items())))
+               + ", ".join(f"{names.get(int(u), u)}: {n}" for u, n in sorted(result["per_user"].items())))
 
 
 @click.command("agreement")
@@ -54,9 +59,10 @@ def assign_cmd(db_path, project_id, k, as_json) -> None:
 @domain_errors
 def agreement_cmd(db_path, project_id, username, as_json) -> None:
     """Inter-annotator agreement: Cohen's kappa per pair, Fleiss' kappa, Krippendorff's alpha, span F1."""
-    from annotate import campaign
+    from annotate import campaign, store
 
     db = open_db(db_path)
+    store.get_project(db, project_id)  # NotFound: a typo must not read as "no agreement yet"
     report = campaign.project_agreement(db, project_id)
     if username:
         report["score"] = campaign.score_annotator(db, project_id, user_id(db, username))
@@ -87,9 +93,10 @@ def _f(x) -> str:
 @domain_errors
 def adjudicate_cmd(db_path, project_id, passage_id, annotation_id, label, username, as_json) -> None:
     """Decide gold labels where annotators disagree."""
-    from annotate import campaign
+    from annotate import campaign, store
 
     db = open_db(db_path)
+    store.get_project(db, project_id)  # NotFound rather than an empty queue
     if passage_id is None:
         queue = campaign.disagreements(db, project_id, only_open=True)
         if as_json:
@@ -116,14 +123,20 @@ def adjudicate_cmd(db_path, project_id, passage_id, annotation_id, label, userna
 @domain_errors
 def export_cmd(db_path, fmt, project_id, article_ids, sources, utf16, out_path) -> None:
     """Export labels (see annotate/export.py for each format's offsets)."""
-    from annotate import export
+    from annotate import export, store
 
-    data = export.export(open_db(db_path), fmt, project_id=project_id, article_ids=article_ids or None,
+    db = open_db(db_path)
+    if project_id is not None:
+        store.get_project(db, project_id)  # NotFound rather than an empty file
+    data = export.export(db, fmt, project_id=project_id, article_ids=article_ids or None,
                          sources=sources or None, utf16=utf16)
     if out_path:
         mode, kw = ("wb", {}) if isinstance(data, bytes) else ("w", {"encoding": "utf-8"})
-        with open(out_path, mode, **kw) as fh:
-            fh.write(data)
+        try:
+            with open(out_path, mode, **kw) as fh:
+                fh.write(data)
+        except OSError as exc:
+            raise click.ClickException(f"{out_path}: cannot write: {exc.strerror}") from None
         click.echo(f"wrote {out_path}", err=True)
     elif isinstance(data, bytes):
         raise click.UsageError("spacy-docbin is binary: give --out FILE.spacy")
@@ -142,9 +155,11 @@ def export_cmd(db_path, fmt, project_id, article_ids, sources, utf16, out_path) 
 @domain_errors
 def import_cmd(db_path, path, fmt, project_id, username, as_json) -> None:
     """Import labels from Label Studio, doccano or presslens JSONL; bad items are reported file:line."""
-    from annotate import importers
+    from annotate import importers, store
 
     db = open_db(db_path)
+    if project_id is not None:
+        store.get_project(db, project_id)  # NotFound rather than a foreign-key traceback
     report = importers.import_file(db, path, fmt, project_id=project_id, user_id=user_id(db, username))
     if as_json:
         echo_json(report.as_dict())

@@ -94,8 +94,8 @@ def label_group() -> None:
 @db_option
 @click.argument("passage_id")
 @click.argument("label")
-@click.option("--project", "project_id", type=int, help="Project of the label.")
-@click.option("--user", "username", help="Annotator.")
+@click.option("--project", "project_id", type=int, required=True, help="Project of the label.")
+@click.option("--user", "username", required=True, help="Annotator (a member of the project).")
 @click.option("--start", type=int, help="Span start (code points; default: whole passage).")
 @click.option("--end", type=int, help="Span end (code points).")
 @click.option("--speaker-start", type=int, help="Speaker span start in the article.")
@@ -108,8 +108,17 @@ def label_add(db_path, passage_id, label, project_id, username, start, end, spea
     """Label a passage (or a span of it)."""
     from annotate import store
 
+    from annotate import store_reads
+    from annotate.projects import member_role
+
     db = open_db(db_path)
-    row = store.add_label(db, passage_id, label, annotator_id=user_id(db, username), project_id=project_id,
+    uid = user_id(db, username)
+    store.get_project(db, project_id)  # NotFound for an unknown project
+    if store_reads.user_role(db, uid) != "admin" and member_role(db, project_id, uid) in (None, "viewer"):
+        # Same rule as the web: only the project's annotators and curators (and admins) label in it.
+        raise store.NotFound(f"{username!r} is not an annotator or curator of project {project_id} "
+                             f"(see `presslens project add-member {project_id} {username}`)")
+    row = store.add_label(db, passage_id, label, annotator_id=uid, project_id=project_id,
                           start=start, end=end, speaker_start=speaker_start, speaker_end=speaker_end,
                           speaker_text=speaker_text)
     echo_json(row) if as_json else click.echo(f"label {row['id']}: {label} [{row['start']}, {row['end']})")
@@ -133,9 +142,14 @@ def label_list(db_path, project_id, article_id, username, sources, as_json) -> N
                              sources=sources or None)
     if as_json:
         return echo_json(rows)
+    from annotate import store_reads
+
+    names = store_reads.usernames(db)  # two annotators' identical labels must be told apart
     for r in rows:
+        who = names.get(r["annotator_id"], "-") if r["annotator_id"] is not None else "-"
         click.echo(f"{r['id']:>5}  {r['passage_id']}  [{r['start']}, {r['end']})  {r['label']:<18} "
-                   f"{r['source']:<10} v{r['version']}" + (f"  speaker={r['speaker_text']}" if r["speaker_text"] else ""))
+                   f"{r['source']:<10} {who:<12} v{r['version']}"
+                   + (f"  speaker={r['speaker_text']}" if r["speaker_text"] else ""))
 
 
 @label_group.command("history")
@@ -149,11 +163,13 @@ def label_history(db_path, annotation_id, project_id, as_json) -> None:
     from annotate import store
 
     rows = store.history(open_db(db_path), annotation_id, project_id=project_id)
+    if annotation_id is not None and not rows:  # every label has at least its 'create' row
+        raise store.NotFound(f"no label {annotation_id} (see `presslens label list`)")
     if as_json:
         return echo_json(rows)
     for h in rows:
-        before = (h["before"] or {}).get("label")
-        after = (h["after"] or {}).get("label")
+        before = (h["before"] or {}).get("label") or "-"
+        after = (h["after"] or {}).get("label") or "-"
         click.echo(f"{h['at']}  {h['username'] or '-':<12} {h['action']:<7} #{h['annotation_id']}  {before} -> {after}")
 
 

@@ -19,6 +19,17 @@ def annotate_group() -> None:
     """Machine suggestions: train the passage classifier, suggest labels, queue unsure passages."""
 
 
+def _check_project(db, project_id: int | None) -> None:
+    """A mistyped --project must fail, not train or suggest for a project that does not exist."""
+    from annotate.projects import NotFound, get_project
+
+    if project_id is not None:
+        try:
+            get_project(db, project_id)
+        except NotFound as exc:
+            raise click.ClickException(str(exc)) from None
+
+
 def _encoder(name: str | None, no_embeddings: bool):
     if no_embeddings:
         return None
@@ -43,6 +54,7 @@ def train_cmd(db_path: str, project_id: int | None, model_name: str | None, no_e
     from annotate.training import train_model
 
     db = open_db(db_path)
+    _check_project(db, project_id)
     try:
         result = train_model(db, project_id, _encoder(model_name, no_embeddings))
     except TrainError as exc:
@@ -67,6 +79,7 @@ def suggest_cmd(db_path: str, articles: tuple[str, ...], project_id: int | None,
     from corpus import store
 
     db = open_db(db_path)
+    _check_project(db, project_id)
     ids = [resolve_article_arg(db, a) for a in articles] or [a["id"] for a in store.list_articles(db)]
     if not ids:
         raise click.ClickException("no articles in the database (see `presslens ingest`)")
@@ -75,8 +88,8 @@ def suggest_cmd(db_path: str, articles: tuple[str, ...], project_id: int | None,
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
     labels = [p["label"] for p in result["passages"].values() if p["label"]]
-    counts = {lab: labels.count(lab) for lab in sorted(set(labels))}
-    click.echo(f"{len(ids)} article(s): passages {counts}; {len(result['spans'])} span(s); "
+    counts = ", ".join(f"{lab} {labels.count(lab)}" for lab in sorted(set(labels))) or "none"
+    click.echo(f"{len(ids)} article(s): passage labels {counts}; {len(result['spans'])} span(s); "
                f"decided by {result['source']} ({result['model']})")
 
 
@@ -91,7 +104,9 @@ def queue_cmd(db_path: str, project_id: int | None, n: int, method: str, as_json
     """List the passages the model is least sure of, most uncertain first (what to label next)."""
     from annotate.suggest import least_sure
 
-    rows = least_sure(open_db(db_path), project_id=project_id, n=n, method=method)
+    db = open_db(db_path)
+    _check_project(db, project_id)
+    rows = least_sure(db, project_id=project_id, n=n, method=method)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return

@@ -81,3 +81,9 @@ def user_id_by_name(db: sqlite_utils.Database, username: str) -> int | None:
     """The id of `username`, or None."""
     rows = list(db.query("SELECT id FROM users WHERE username = ?", [username]))
     return rows[0]["id"] if rows else None
+
+
+def user_role(db: sqlite_utils.Database, user_id: int) -> str | None:
+    """The account-wide role of a user (admin, curator, annotator, viewer), or None."""
+    rows = list(db.query("SELECT role FROM users WHERE id = ?", [user_id]))
+    return rows[0]["role"] if rows else None

@@ -22,7 +22,9 @@ def _encoder(name: str | None):
 
 def _story_line(story: dict) -> str:
     title = safe(story["title"] or "")
-    return f"{story['id']:>5}  {story['method']:<6}  {len(story['article_ids']):>3} articles  {title}".rstrip()
+    # Short ids (prefixes `show`/`compare` accept) say which articles an untitled story holds.
+    ids = " ".join(a[:8] for a in story["article_ids"])
+    return f"{story['id']:>5}  {story['method']:<6}  {len(story['article_ids']):>3} articles  {ids}  {title}".rstrip()
 
 
 @click.command("stories")

@@ -97,7 +97,7 @@ def test_cli_campaign_end_to_end(db, db_path, tmp_path):
                          ("ben", ["sourced_fact", "quotation", "sourced_fact"])):
         for p, label in zip(ps, labels):
             assert run(["label", "add", p["id"], label, "--project", "1", "--user", name], db_path).exit_code == 0
-    bad = run(["label", "add", ps[0]["id"], "opinion", "--project", "1"], db_path)
+    bad = run(["label", "add", ps[0]["id"], "opinion", "--project", "1", "--user", "ann"], db_path)
     assert bad.exit_code == 1 and "unknown label 'opinion'" in bad.output
     report = json.loads(run(["agreement", "1", "--json"], db_path).output)
     assert report["overall"]["percent"] == pytest.approx(2 / 3)
@@ -142,3 +142,59 @@ def test_cli_decide_in_a_project_then_reopen(db, db_path):
     assert twice.exit_code == 1 and "already accepted" in twice.output
     back = run(["label", "decide", str(sugg["id"]), "reopen", "--user", "ann", "--project", "1"], db_path)
     assert back.exit_code == 0 and "reopened" in back.output and "deleted" in back.output
+
+
+def test_cli_label_add_needs_a_project_and_a_member(db, db_path):
+    make_user(db, "ann")
+    make_user(db, "boss", "admin")
+    aid = make_article(db, "Un fait.\nUne citation.\n", "Outlet A", passages="lines")
+    pid = passages_of(db, aid)[0]["id"]
+    assert run(["project", "create", "Classe"], db_path).exit_code == 0
+    no_project = run(["label", "add", pid, "sourced_fact", "--user", "ann"], db_path)
+    assert no_project.exit_code == 2 and "--project" in no_project.output
+    outsider = run(["label", "add", pid, "sourced_fact", "--project", "1", "--user", "ann"], db_path)
+    assert outsider.exit_code == 1 and "not an annotator or curator of project 1" in outsider.output
+    assert run(["label", "add", pid, "sourced_fact", "--project", "9", "--user", "ann"], db_path).exit_code == 1
+    assert not list(db.query("SELECT id FROM annotations"))
+    assert run(["project", "add-member", "1", "ann"], db_path).exit_code == 0
+    assert run(["label", "add", pid, "sourced_fact", "--project", "1", "--user", "ann"], db_path).exit_code == 0
+    assert run(["label", "add", pid, "quotation", "--project", "1", "--user", "boss"], db_path).exit_code == 0
+
+
+def test_cli_label_list_names_annotators_and_history_of_unknown_label_fails(db, db_path):
+    make_user(db, "ann")
+    make_user(db, "ben")
+    aid = make_article(db, "Un fait.\nUne citation.\n", "Outlet A", passages="lines")
+    pid = passages_of(db, aid)[0]["id"]
+    assert run(["project", "create", "Classe"], db_path).exit_code == 0
+    for name in ("ann", "ben"):
+        assert run(["project", "add-member", "1", name], db_path).exit_code == 0
+        assert run(["label", "add", pid, "sourced_fact", "--project", "1", "--user", name], db_path).exit_code == 0
+    listed = run(["label", "list", "--project", "1"], db_path).output.splitlines()
+    assert [line.split()[6] for line in listed] == ["ann", "ben"]
+    assert "- -> sourced_fact" in run(["label", "history", "1"], db_path).output
+    missing = run(["label", "history", "999"], db_path)
+    assert missing.exit_code == 1 and "no label 999" in missing.output
+
+
+def test_cli_campaign_commands_refuse_an_unknown_project(db, db_path, tmp_path):
+    jsonl = tmp_path / "labels.jsonl"
+    jsonl.write_text('{"text": "x", "start": 0, "end": 1, "label": "quotation"}\n', encoding="utf-8")
+    for args in (["agreement", "9"], ["adjudicate", "9"], ["propagate", "--project", "9"], ["export", "--format", "jsonl", "--project", "9"],
+                 ["import", str(jsonl), "--format", "jsonl", "--project", "9"]):
+        result = CliRunner().invoke(__import__("web.cli", fromlist=["main"]).main, [*args, "--db", str(db_path)])
+        assert result.exit_code == 1 and "project 9 not found" in result.output, args
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_cli_assign_names_annotators(db, db_path):
+    for name in ("ann", "ben"):
+        make_user(db, name)
+    aid = make_article(db, "Un fait.\nUne citation.\n", "Outlet A", passages="lines")
+    story = make_story(db, [aid])
+    assert run(["project", "create", "Classe", "--k", "2"], db_path).exit_code == 0
+    assert run(["project", "add-story", "1", str(story)], db_path).exit_code == 0
+    for name in ("ann", "ben"):
+        assert run(["project", "add-member", "1", name], db_path).exit_code == 0
+    out = run(["assign", "1"], db_path).output
+    assert "ann: 2" in out and "ben: 2" in out

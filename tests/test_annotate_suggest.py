@@ -157,6 +157,16 @@ def test_cli_train_suggest_queue(db_path, db, article):
         assert runner.invoke(annotate_group, [cmd, "--help"]).output.count("Usage") == 1
 
 
+def test_cli_annotate_commands_refuse_an_unknown_project(db_path, db, article):
+    runner = CliRunner()
+    for args in (["train", "--no-embeddings"], ["suggest", article[:8]], ["queue"]):
+        res = runner.invoke(annotate_group, [*args, "--project", "9", "--db", str(db_path)])
+        assert res.exit_code == 1 and "project 9 not found" in res.output, args
+    assert not list(db.query("SELECT id FROM classifiers"))
+    res = runner.invoke(annotate_group, ["suggest", "--db", str(db_path), article[:8]])
+    assert "passage labels " in res.output and "{" not in res.output
+
+
 @pytest.mark.slow
 def test_demo_corpus_matches_the_dev_gold(db):
     """The careful-reader gold of the demo corpus (tests/data/demo_gold_annotations.json)."""

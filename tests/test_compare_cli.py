@@ -56,6 +56,8 @@ def test_stories_create_by_prefix_with_title(demo_db):
     path, ids = demo_db
     result = invoke("stories", "--create", ids[0][:6], ids[1][:6], "--title", "Briefcam", "--db", path)
     assert result.exit_code == 0 and "Briefcam" in result.output
+    line = [ln for ln in result.output.splitlines() if "Briefcam" in ln][0]
+    assert ids[0][:8] in line and ids[1][:8] in line  # the table says which articles a story holds
     assert invoke("stories", "--create", ids[0], "--db", path).exit_code != 0  # one article is no story
     bad = invoke("stories", "--create", ids[0], "ffffffffffff", "--db", path)
     assert bad.exit_code != 0 and "no article" in bad.output

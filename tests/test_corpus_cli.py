@@ -111,6 +111,20 @@ def test_analyze_jsonl_uses_row_ids_and_writes_a_file(runner, tmp_path, monkeypa
     assert [(a["source_file"], a["source_id"]) for a in doc["articles"]] == [("rows.jsonl", "art-1")]
 
 
+def test_analyze_into_a_missing_folder_fails_before_analysing(runner, tmp_path):
+    (tmp_path / "a.txt").write_text("Une phrase.\n", encoding="utf-8")
+    result = run(runner, "analyze", tmp_path / "a.txt", "--json", tmp_path / "no" / "out.json")
+    assert result.exit_code == 1 and "does not exist" in result.output
+    assert not isinstance(result.exception, FileNotFoundError)
+
+
+def test_export_into_a_missing_folder_is_a_one_line_error(runner, tmp_path):
+    db = tmp_path / "x.db"
+    result = run(runner, "export", "--format", "jsonl", "--out", tmp_path / "no" / "x.jsonl", "--db", db)
+    assert result.exit_code == 1 and "cannot write" in result.output
+    assert not isinstance(result.exception, FileNotFoundError)
+
+
 def test_analyze_with_nothing_valid_is_a_one_line_error(runner, tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
     result = run(runner, "analyze", tmp_path / "empty.txt", "--json", "-")

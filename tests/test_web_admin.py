@@ -90,6 +90,20 @@ def test_users_commands_add_list_import_and_reset(tmp_path):
     assert again.exit_code != 0 and "line 2" in again.output
 
 
+def test_users_import_csv_reads_columns_by_header_name(tmp_path):
+    runner, db = CliRunner(), str(tmp_path / "cli.db")
+    csv_path = tmp_path / "class.csv"
+    csv_path.write_text("username,role\nt1,viewer\nt2,wizard\n", encoding="utf-8")
+    bad = runner.invoke(main, ["users", "import-csv", str(csv_path), "--db", db])
+    assert bad.exit_code != 0 and "line 3" in bad.output and "wizard" in bad.output
+    assert auth_store.get_user_by_name(dbmod.connect(db), "t1") is None  # all rows or none
+    csv_path.write_text("role,username\nviewer,t1\n", encoding="utf-8")
+    good = runner.invoke(main, ["users", "import-csv", str(csv_path), "--db", db])
+    assert good.exit_code == 0
+    user = auth_store.get_user_by_name(dbmod.connect(db), "t1")
+    assert user.role == "viewer" and user.display_name in ("", "t1")
+
+
 def test_demo_setup_needs_an_admin_and_articles(tmp_path):
     runner, db = CliRunner(), str(tmp_path / "cli.db")
     result = runner.invoke(main, ["demo-setup", "--db", db])
