@@ -194,6 +194,9 @@ def _store(db: sqlite_utils.Database, item: ArticleInput, source: Source, outlet
         report.errors.append(IngestError(source.name, item.line, f"not stored: {type(exc).__name__}: {exc}"))
         return
     (report.added if added else report.skipped).append(article_id)
+    if not added:  # report what is stored, not the metadata this (ignored) copy came with
+        stored = store.get_article(db, article_id, with_text=False) or {}
+        item.outlet, item.lang = stored.get("outlet", item.outlet), stored.get("lang", item.lang)
     report.items.append({"id": article_id, "source": source.name, "line": item.line, "title": item.title,
                          "outlet": item.outlet, "lang": item.lang, "passages": len(passages),
                          "status": "added" if added else "already present"})

@@ -211,3 +211,14 @@ def test_short_batch_off_a_terminal_prints_no_progress(db, tmp_path, capsys):
     (tmp_path / "a.txt").write_text(FR, encoding="utf-8")
     ingest(db, [str(tmp_path / "a.txt")], progress=True)
     assert capsys.readouterr().err == ""
+
+
+def test_reingest_reports_the_stored_outlet_not_the_new_one(db, tmp_path):
+    from corpus.ingest import ingest as run_ingest
+
+    path = tmp_path / "wire.en.txt"
+    path.write_text("The council approved the budget on Monday.\n", encoding="utf-8")
+    run_ingest(db, [str(path)], outlet="First Outlet")
+    again = run_ingest(db, [str(path)], outlet="Second Outlet")
+    assert again.items[0]["status"] == "already present"
+    assert again.items[0]["outlet"] != "Second Outlet"
