@@ -5,6 +5,7 @@ L2-normalised float32 rows; this base class makes that contract hold for all of 
 """
 from __future__ import annotations
 
+import abc
 import sys
 import threading
 
@@ -13,7 +14,7 @@ import numpy as np
 PROGRESS_MIN_TEXTS = 300  # below this a bar only flickers: encoding takes a few seconds at most
 
 
-class BatchedEncoder:
+class BatchedEncoder(abc.ABC):
     """Base class: subclasses set `model_id`, `dim` and implement `_encode_batch`."""
 
     model_id: str = ""
@@ -27,8 +28,9 @@ class BatchedEncoder:
         # encoder keeps web threads that share the process-wide encoder from interleaving.
         self._lock = threading.Lock()
 
+    @abc.abstractmethod
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        raise NotImplementedError
+        """Embed one batch (the engine's own call); rows need not be normalised yet."""
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Embed `texts` in batches; float32 rows of unit L2 norm, shape (len(texts), dim)."""

@@ -9,6 +9,8 @@ Screenshots go to test-artifacts/.
 """
 from __future__ import annotations
 
+import os
+
 import threading
 from pathlib import Path
 
@@ -40,6 +42,9 @@ HOSTILE = ("Piège <script>window.__xss = 1; alert(1)</script>\n\n"
 def site(tmp_path_factory):
     """A populated database served by a werkzeug server thread on 127.0.0.1:<free port>."""
     if not Path(CHROMIUM).exists():
+        # CI installs it (make browser): there a missing browser is a failure, never a skip.
+        if os.environ.get("CI"):
+            pytest.fail("Debian chromium is not installed (make browser)")
         pytest.skip("Debian chromium is not installed (make browser)")
     tmp = tmp_path_factory.mktemp("browser")
     db = dbmod.connect(tmp / "site.db")
