@@ -45,28 +45,27 @@ EDITABLE = ("label", "start", "end", "speaker_start", "speaker_end", "speaker_te
             "cue_start", "cue_end", "cue_text")
 
 
+def _one(db: sqlite_utils.Database, sql: str, key, what: str) -> dict:
+    """The single row `sql` finds for `key`, or NotFound naming `what`."""
+    rows = list(db.query(sql, [key]))
+    if not rows:
+        raise NotFound(f"{what} {key} not found")
+    return rows[0]
+
+
 def get_passage(db: sqlite_utils.Database, passage_id: str) -> dict:
     """A passage row or NotFound."""
-    rows = list(db.query("SELECT * FROM passages WHERE id = ?", [passage_id]))
-    if not rows:
-        raise NotFound(f"passage {passage_id} not found")
-    return rows[0]
+    return _one(db, "SELECT * FROM passages WHERE id = ?", passage_id, "passage")
 
 
 def article_text(db: sqlite_utils.Database, article_id: str) -> str:
     """The stored text of an article (offsets index into it)."""
-    rows = list(db.query("SELECT text FROM articles WHERE id = ?", [article_id]))
-    if not rows:
-        raise NotFound(f"article {article_id} not found")
-    return rows[0]["text"]
+    return _one(db, "SELECT text FROM articles WHERE id = ?", article_id, "article")["text"]
 
 
 def get_label(db: sqlite_utils.Database, annotation_id: int) -> dict:
     """An annotation row (any status) or NotFound."""
-    rows = list(db.query("SELECT * FROM annotations WHERE id = ?", [annotation_id]))
-    if not rows:
-        raise NotFound(f"annotation {annotation_id} not found")
-    return rows[0]
+    return _one(db, "SELECT * FROM annotations WHERE id = ?", annotation_id, "annotation")
 
 
 def checked(db: sqlite_utils.Database, row: dict) -> dict:

@@ -69,25 +69,26 @@ def index():
                            import_formats=importers.FORMATS, selected=request.args.get("project", type=int))
 
 
-@bp.post("/io/articles")
-@manager_required
-def upload_articles():
-    db = get_db()
+def _ingest_request(db) -> dict:
+    """Ingest the request's files and URL (page form and API alike), then analyse if asked."""
     result = ingest_uploads(db, request.files.getlist("files"), request.form.get("url", "").strip(),
                             request.form.get("outlet", "").strip())
     if request.form.get("analyze") and result["article_ids"]:
         result["analysis"] = run_analysis(db, result["article_ids"])
+    return result
+
+
+@bp.post("/io/articles")
+@manager_required
+def upload_articles():
+    result = _ingest_request(get_db())
     return render_template("io_result.html", result=result), 200 if not result["errors"] else 400
 
 
 @bp.post("/api/articles")
 @manager_required
 def api_upload_articles():
-    db = get_db()
-    result = ingest_uploads(db, request.files.getlist("files"), request.form.get("url", "").strip(),
-                            request.form.get("outlet", "").strip())
-    if request.form.get("analyze") and result["article_ids"]:
-        result["analysis"] = run_analysis(db, result["article_ids"])
+    result = _ingest_request(get_db())
     return jsonify({"ok": not result["errors"], **result}), 200 if not result["errors"] else 400
 
 
