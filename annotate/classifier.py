@@ -17,12 +17,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_score
 
 from annotate.spans import LABELS
+from corpus.errors import Invalid
 
 HUMAN_WEIGHT = 4.0  # one human label outweighs several rule guesses
 RULE_FEATURE_SCALE = 3.0  # rule features are few; scale them against hundreds of embedding dims
 
 
-class TrainError(ValueError):
+class TrainError(Invalid):
     """Not enough or not varied enough data to fit a classifier."""
 
 

@@ -7,6 +7,7 @@ import json
 import click
 
 from corpus import db as dbmod
+from corpus.errors import PresslensError
 
 
 def open_db(db_path: str):
@@ -14,16 +15,13 @@ def open_db(db_path: str):
 
 
 def domain_errors(fn):
-    """Turn the core's errors into one-line click errors."""
+    """Turn the core's errors into one-line click errors (also when a command runs outside `main`)."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from annotate import store
-        from annotate.labels import LabelError
-
         try:
             return fn(*args, **kwargs)
-        except (LabelError, store.NotFound, store.StaleVersion, ValueError) as exc:
-            raise click.ClickException(str(exc)) from exc
+        except PresslensError as exc:
+            raise click.ClickException(exc.message) from exc
     return wrapper
 
 

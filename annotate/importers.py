@@ -23,12 +23,13 @@ import sqlite_utils
 from annotate import store, store_reads
 from annotate.labels import LabelError
 from corpus import store as corpus_store
+from corpus.errors import Invalid
 from corpus.models import IngestError
 
 FORMATS = ("labelstudio", "doccano", "jsonl")
 
 
-class ItemError(ValueError):
+class ItemError(Invalid):
     """A problem with one task/line; becomes an IngestError with the item's line."""
 
 

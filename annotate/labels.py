@@ -10,6 +10,8 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Iterable, Mapping
 
+from corpus.errors import Invalid
+
 SOURCES = ("human", "model", "rule", "propagated")
 MACHINE_SOURCES = ("model", "rule", "propagated")
 # active: a live label or an undecided suggestion; accepted/rejected: a decided suggestion;
@@ -21,7 +23,7 @@ _NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
-class LabelError(ValueError):
+class LabelError(Invalid):
     """A label, span or scheme that cannot be written; the message says what and why."""
 
 

@@ -17,6 +17,7 @@ from importlib.util import find_spec
 import sqlite_utils
 
 from corpus import store
+from corpus.errors import NotFound
 
 ARTICLE_KEYS = ("id", "source_file", "source_id", "outlet", "title", "lang", "chars")
 
@@ -35,7 +36,7 @@ def corpus_document(db: sqlite_utils.Database, article_ids: list[str]) -> dict:
     for article_id in dict.fromkeys(article_ids):
         row = store.get_article(db, article_id, with_text=False)
         if row is None:
-            raise LookupError(f"no article with id {article_id!r}")
+            raise NotFound(f"no article with id {article_id!r}")
         articles.append({key: row[key] for key in ARTICLE_KEYS})
         passages.extend(store.get_passages(db, article_id))
     return {"articles": articles, "passages": passages, "alignments": [], "stories": [], "spans": []}

@@ -9,11 +9,8 @@ from __future__ import annotations
 import sqlite_utils
 
 from annotate.labels import DEFAULT_SCHEME, ROLES, LabelDef, LabelError, parse_scheme
+from corpus.errors import NotFound  # noqa: F401  (re-exported: annotate raises the one NotFound)
 from corpus.schema import now
-
-
-class NotFound(LookupError):
-    """A project, label, user or passage id that does not exist (the web maps it to 404)."""
 
 
 def create_project(

@@ -11,17 +11,18 @@ import sqlite_utils
 
 from annotate.labels import LabelError, validate_label, validate_source, validate_span, validate_speaker
 from annotate.projects import NotFound, get_scheme
+from corpus.errors import Conflict
 from corpus.schema import now
 
 
-class StaleVersion(Exception):
+class StaleVersion(Conflict):
     """The row changed since the caller read it; `.current` is the row as it is now."""
 
     def __init__(self, current: dict, expected: int | None = None) -> None:
         self.current = current
         super().__init__(
             f"annotation {current.get('id')} is at version {current.get('version')}, "
-            f"not {expected}; reload and retry")
+            f"not {expected}; reload and retry", current=current)
 
 
 class AlreadyDecided(StaleVersion):
@@ -30,11 +31,13 @@ class AlreadyDecided(StaleVersion):
 
     def __init__(self, current: dict, decision: dict | None = None) -> None:
         self.current, self.decision = current, decision
-        Exception.__init__(self, f"suggestion {current.get('id')} was already {current.get('status')}")
+        Conflict.__init__(self, f"suggestion {current.get('id')} was already {current.get('status')}", current=current)
 
 
 class DuplicateLabel(LabelError):
     """The same annotator already holds this exact label (importers count these as skipped)."""
+
+    status = 409
 
     def __init__(self, existing_id: int) -> None:
         self.existing_id = existing_id

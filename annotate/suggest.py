@@ -15,6 +15,7 @@ import sqlite_utils
 from annotate import classifier, rules, speakers
 from annotate import suggest_store as sstore
 from annotate.spans import LABELS, Span
+from corpus.errors import NotFound
 
 SPAN_LABELS = ("quotation", "editorial_framing", "sourced_fact")
 
@@ -92,7 +93,7 @@ def run_suggestions(db: sqlite_utils.Database, article_ids: list[str], encoder=N
     for article_id in dict.fromkeys(article_ids):
         article = cstore.get_article(db, article_id)
         if article is None:
-            raise LookupError(f"no article with id {article_id!r}")
+            raise NotFound(f"no article with id {article_id!r}")
         all_passages = cstore.get_passages(db, article_id)
         content = [dict(p, lang=article.get("lang")) for p in all_passages if p["content"]]
         probs, source = score(db, content, model, enc)

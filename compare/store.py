@@ -7,8 +7,8 @@ import json
 import numpy as np
 import sqlite_utils
 
+from corpus.errors import Invalid
 from corpus.schema import now
-
 
 # ---------------------------------------------------------------------------------------------
 # Embedding cache (embed helper).
@@ -82,7 +82,7 @@ def passage_vectors(db: sqlite_utils.Database, encoder, texts: list[str]) -> np.
 # ---------------------------------------------------------------------------------------------
 
 
-class StoryError(ValueError):
+class StoryError(Invalid):
     """A story request that cannot be honoured (unknown article, story in use, ...)."""
 
 

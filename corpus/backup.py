@@ -22,11 +22,12 @@ import sqlite_utils
 
 from corpus import db as dbmod
 from corpus import schema
+from corpus.errors import Invalid
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-class BackupError(Exception):
+class BackupError(Invalid):
     """A backup or restore refused or failed; the message names the file and the reason."""
 
 

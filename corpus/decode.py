@@ -8,6 +8,8 @@ from __future__ import annotations
 import codecs
 import re
 
+from corpus.errors import Invalid
+
 BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
@@ -23,7 +25,7 @@ _CHAOS_MARGIN = 0.1
 _MIN_COHERENCE = 0.2  # below this charset-normalizer has no language evidence for its guess
 
 
-class DecodeError(ValueError):
+class DecodeError(Invalid):
     """The bytes are not text presslens can store (binary, undecodable or empty)."""
 
 

@@ -15,12 +15,14 @@ import ssl
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+from corpus.errors import Invalid
+
 MAX_REDIRECTS = 5
 TIMEOUT_S = 20
 USER_AGENT = "presslens/0.1 (+https://github.com/presslens)"
 
 
-class FetchError(ValueError):
+class FetchError(Invalid):
     """A URL that cannot or must not be fetched; the message says why."""
 
 

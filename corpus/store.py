@@ -11,6 +11,7 @@ import re
 
 import sqlite_utils
 
+from corpus.errors import Invalid
 from corpus.models import ArticleInput, Passage
 from corpus.schema import now
 
@@ -20,7 +21,7 @@ ARTICLE_COLUMNS = ("id", "outlet_id", "title", "url", "author", "published_at", 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 
 
-class AmbiguousArticle(LookupError):
+class AmbiguousArticle(Invalid, LookupError):
     """An id prefix that matches several articles."""
 
 

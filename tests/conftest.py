@@ -58,3 +58,10 @@ class FakeEncoder:
 @pytest.fixture
 def fake_encoder() -> FakeEncoder:
     return FakeEncoder()
+
+
+# Property tests must not depend on the machine's speed: no per-example deadline anywhere.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("presslens", deadline=None)
+_hypothesis_settings.load_profile("presslens")

@@ -159,6 +159,14 @@ def _article_writer(db_path, stop, acked, errors) -> None:
         conn.conn.close()
 
 
+def _wait_for(condition, limit_s: float = 300) -> None:
+    """Wait on progress, not on the clock: a slow machine only waits longer (the limit is a hang guard)."""
+    deadline = time.monotonic() + limit_s
+    while not condition():
+        assert time.monotonic() < deadline, "the writers made no progress"
+        time.sleep(0.01)
+
+
 def test_backup_under_concurrent_writes_holds_every_label_acknowledged_before_it_started(db, db_path, tmp_path):
     """Annotators save labels and articles arrive while the backup runs; the restored copy
     holds every label and article acknowledged before the backup started, exactly."""
@@ -176,11 +184,11 @@ def test_backup_under_concurrent_writes_holds_every_label_acknowledged_before_it
     threads.append(threading.Thread(target=_article_writer, args=(db_path, stop, acked, errors)))
     for t in threads:
         t.start()
-    time.sleep(0.5)
+    _wait_for(lambda: sum(item[0] == "label" for _, item in list(acked)) > 10 or errors)
     started = time.monotonic()
     snap = tmp_path / "snap.db"
     backupmod.backup(db_path, snap)
-    time.sleep(0.3)
+    _wait_for(lambda: any(at > started for at, _ in list(acked)) or errors)  # writes went on during it
     stop.set()
     for t in threads:
         t.join()

@@ -47,11 +47,11 @@ def test_unknown_label_and_unknown_passage_and_bad_types_are_clear_errors(client
     assert not_json.status_code == 400 and not_json.get_json()["ok"] is False
 
 
-def test_duplicate_label_is_refused(client, world):
+def test_duplicate_label_is_refused_as_a_conflict(client, world):
     api = as_user(client, "annotator")
     assert _label(api, world).status_code == 201
     again = _label(api, world)
-    assert again.status_code == 400 and "already exists" in again.get_json()["error"]
+    assert again.status_code == 409 and "already exists" in again.get_json()["error"]
 
 
 def test_update_with_stale_version_gets_409_with_current_row(client, world):

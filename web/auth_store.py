@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import sqlite_utils
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from corpus.errors import Invalid
 from corpus.schema import now
 
 ROLES = ("admin", "curator", "annotator", "viewer")
@@ -24,7 +25,7 @@ USERNAME_CHARS = set(string.ascii_letters + string.digits + "._-@")
 PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-class UserError(ValueError):
+class UserError(Invalid):
     """A bad username, role or password; the message is shown to the user as is."""
 
 

@@ -15,10 +15,21 @@ from annotate import cli_labels
 from annotate import cli_suggest
 from compare import cli as compare_cli
 from corpus import cli as corpus_cli
+from corpus.errors import PresslensError
 from corpus import cli_backup
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class PresslensGroup(click.Group):
+    """The one CLI wrapper: a domain error from any layer becomes one `Error: message` line, exit 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except PresslensError as exc:
+            raise click.ClickException(exc.message) from None
+
+
+@click.group(cls=PresslensGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option("0.1.0", prog_name="presslens")
 def main() -> None:
     """presslens: line up how outlets cover the same story, and annotate it."""

@@ -1,17 +1,19 @@
-"""The one error handler: JSON `{"ok": false, "error", "status"}` under /api/, an HTML page elsewhere."""
+"""The one error handler: JSON `{"ok": false, "error", "status"}` under /api/, an HTML page elsewhere.
+
+Every layer raises `corpus.errors.PresslensError` subclasses that carry their own status, so this
+module needs no list of exception types: one handler for them, one for werkzeug's HTTP errors
+(`abort`, CSRF, 413), and a last one that logs the unexpected and answers 500 without details.
+"""
 from __future__ import annotations
 
-from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask import Flask, current_app, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from corpus.errors import PresslensError
 
-class ApiError(Exception):
-    """A domain failure with an HTTP status and optional extra JSON fields (e.g. `current`)."""
-
-    def __init__(self, status: int, message: str, **extra) -> None:
-        super().__init__(message)
-        self.status, self.message, self.extra = status, message, extra
+HTTP_MESSAGES = {413: "upload too large", 404: "not found", 405: "method not allowed",
+                 401: "login required", 429: "too many attempts"}
 
 
 def wants_json() -> bool:
@@ -28,45 +30,31 @@ def error_response(status: int, message: str, **extra):
     return render_template("error.html", status=status, message=message), status
 
 
+def handle_domain(exc: PresslensError):
+    """A domain error keeps its message; its class says which status it is."""
+    return error_response(exc.status, exc.message, **_jsonable(exc.extra))
+
+
 def handle_http(exc: HTTPException):
     if isinstance(exc, CSRFError):
         return error_response(400, f"CSRF check failed: {exc.description}")
-    messages = {413: "upload too large", 404: "not found", 405: "method not allowed",
-                401: "login required", 429: "too many attempts"}
     message = exc.description if exc.description and exc.description != type(exc).description else None
-    return error_response(exc.code or 500, message or messages.get(exc.code, exc.name))
-
-
-def handle_api_error(exc: ApiError):
-    return error_response(exc.status, exc.message, **exc.extra)
+    return error_response(exc.code or 500, message or HTTP_MESSAGES.get(exc.code, exc.name))
 
 
 def handle_unexpected(exc: Exception):
     if isinstance(exc, HTTPException):
         return handle_http(exc)
-    from flask import current_app
     current_app.logger.exception("unhandled error on %s", request.path)
     return error_response(500, InternalServerError.description if not current_app.debug else repr(exc))
 
 
-def handle_domain(exc: Exception):
-    """Core-layer errors keep their message; the status says what kind of failure it was."""
-    from annotate.store import NotFound, StaleVersion
-
-    if isinstance(exc, StaleVersion):
-        return error_response(409, str(exc), current=exc.current)
-    if isinstance(exc, NotFound):
-        return error_response(404, str(exc))
-    return error_response(400, str(exc))
+def _jsonable(extra: dict) -> dict:
+    """Only plain values travel in an error answer (a row dict, a field name, a count)."""
+    return {k: v for k, v in extra.items() if isinstance(v, (str, int, float, bool, dict, list, type(None)))}
 
 
 def init_app(app: Flask) -> None:
-    from annotate.labels import LabelError
-    from annotate.store import NotFound, StaleVersion
-    from web.auth_store import UserError
-
-    for exc_type in (LabelError, NotFound, StaleVersion, UserError):
-        app.register_error_handler(exc_type, handle_domain)
+    app.register_error_handler(PresslensError, handle_domain)
     app.register_error_handler(HTTPException, handle_http)
-    app.register_error_handler(ApiError, handle_api_error)
     app.register_error_handler(Exception, handle_unexpected)
