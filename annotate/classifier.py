@@ -3,12 +3,19 @@
 Why logistic regression: with tens to hundreds of labelled passages it trains in milliseconds,
 and its probabilities are reasonably calibrated out of the box (it minimises log loss), which is
 what uncertainty sampling needs. Training data are weak labels from the rules, overridden and
-up-weighted by the project's human labels. The fitted model is pickled into `classifiers.blob`;
-the blob is only ever read back from the local database the model was written to.
+up-weighted by the project's human labels.
+
+Why no pickle: a database file travels (`restore`, shared backups, a campaign sent to a
+colleague), so `classifiers.blob` is untrusted input and unpickling it would run whatever code a
+crafted row carries. The blob is a numpy .npz of plain arrays (coefficients, intercepts, class
+names) plus a JSON string of settings, read with `allow_pickle=False` and checked field by field;
+anything else is refused with `UnsafeModel`, which tells the user to retrain.
 """
 from __future__ import annotations
 
-import pickle
+import io
+import json
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -17,14 +24,25 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_score
 
 from annotate.spans import LABELS
-from corpus.errors import Invalid
+from corpus.errors import Conflict, Invalid
 
 HUMAN_WEIGHT = 4.0  # one human label outweighs several rule guesses
 RULE_FEATURE_SCALE = 3.0  # rule features are few; scale them against hundreds of embedding dims
 
 
+FORMAT = "presslens-logreg"
+FORMAT_VERSION = 1
+ARRAYS = ("coef", "intercept", "classes", "meta")
+MAX_BLOB_BYTES = 64 * 1024 * 1024  # unpacked size; a real model is ~3 x 800 floats (about 20 KB)
+RETRAIN = "run `./presslens annotate train` (add --project N for a project's model)"
+
+
 class TrainError(Invalid):
     """Not enough or not varied enough data to fit a classifier."""
+
+
+class UnsafeModel(Conflict):
+    """A stored classifier that is not plain arrays in the expected shape: never loaded, retrain."""
 
 
 @dataclass
@@ -72,11 +90,87 @@ def train(feats: np.ndarray, vecs: np.ndarray | None, y: list[str], weights: lis
 
 
 def dumps(model: PassageModel) -> bytes:
-    return pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+    """The model as an .npz of plain arrays + JSON settings (no pickled objects anywhere)."""
+    meta = {"format": FORMAT, "version": FORMAT_VERSION, "encoder_id": model.encoder_id,
+            "encoder_name": model.encoder_name, "metrics": model.metrics,
+            "rule_feature_scale": RULE_FEATURE_SCALE, "n_features": int(model.clf.n_features_in_),
+            "params": {"C": model.clf.C, "max_iter": model.clf.max_iter, "class_weight": "balanced"}}
+    out = io.BytesIO()
+    # Coefficients keep their fitted dtype (float32 on float32 input), so predictions are identical.
+    np.savez(out, coef=np.asarray(model.clf.coef_), intercept=np.asarray(model.clf.intercept_),
+             classes=np.asarray([str(c) for c in model.clf.classes_], dtype=str),
+             meta=np.asarray(json.dumps(meta)))
+    return out.getvalue()
 
 
 def loads(blob: bytes) -> PassageModel:
-    return pickle.loads(blob)
+    """Rebuild a model written by `dumps`; raises UnsafeModel for anything else (a pickle from an
+    older presslens or a crafted database row) without executing any of it."""
+    arrays = _read_arrays(blob)
+    meta = _read_meta(arrays["meta"])
+    coef, intercept, classes = arrays["coef"], arrays["intercept"], arrays["classes"]
+    _check_shapes(coef, intercept, classes, meta["n_features"])
+    params = meta.get("params") if isinstance(meta.get("params"), dict) else {}
+    clf = LogisticRegression(C=float(params.get("C", 1.0)), max_iter=int(params.get("max_iter", 2000)),
+                             class_weight="balanced")
+    clf.coef_, clf.intercept_ = coef, intercept
+    clf.classes_, clf.n_features_in_ = classes.astype(str), coef.shape[1]
+    metrics = meta.get("metrics") if isinstance(meta.get("metrics"), dict) else {}
+    return PassageModel(clf, meta.get("encoder_id") or None, meta.get("encoder_name") or None, metrics)
+
+
+def _refuse(why: str) -> UnsafeModel:
+    return UnsafeModel(f"the stored classifier was not loaded: {why}; the model must be retrained: {RETRAIN}")
+
+
+def _read_arrays(blob) -> dict[str, np.ndarray]:
+    """The .npz members as arrays, read with allow_pickle=False after checking sizes and names."""
+    if not isinstance(blob, (bytes, bytearray, memoryview)) or bytes(blob[:4]) != b"PK\x03\x04":
+        raise _refuse("it is not in presslens's plain-array format (an old pickled model or a crafted row)")
+    try:
+        with zipfile.ZipFile(io.BytesIO(bytes(blob))) as archive:
+            names = sorted(info.filename for info in archive.infolist())
+            if sum(info.file_size for info in archive.infolist()) > MAX_BLOB_BYTES:
+                raise _refuse("it is larger than any real model")
+        if names != sorted(f"{name}.npy" for name in ARRAYS):
+            raise _refuse(f"unexpected contents {names}")
+        with np.load(io.BytesIO(bytes(blob)), allow_pickle=False) as npz:
+            return {name: npz[name] for name in ARRAYS}
+    except UnsafeModel:
+        raise
+    except (ValueError, OSError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+        raise _refuse(f"it cannot be read as plain arrays ({type(exc).__name__})") from None
+
+
+def _read_meta(meta: np.ndarray) -> dict:
+    if meta.dtype.kind != "U" or meta.ndim != 0:
+        raise _refuse("its settings are not a JSON string")
+    try:
+        doc = json.loads(str(meta))
+    except ValueError:
+        raise _refuse("its settings are not valid JSON") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("version") != FORMAT_VERSION:
+        raise _refuse(f"it is not a {FORMAT} v{FORMAT_VERSION} model")
+    if doc.get("rule_feature_scale") != RULE_FEATURE_SCALE or not isinstance(doc.get("n_features"), int):
+        raise _refuse("it was trained with different feature settings")
+    for key in ("encoder_id", "encoder_name"):
+        if doc.get(key) is not None and not isinstance(doc[key], str):
+            raise _refuse(f"its {key} is not a string")
+    return doc
+
+
+def _check_shapes(coef: np.ndarray, intercept: np.ndarray, classes: np.ndarray, n_features: int) -> None:
+    """Binary logistic regression has one row of coefficients, multinomial one per class."""
+    if coef.dtype.kind != "f" or intercept.dtype.kind != "f" or classes.dtype.kind != "U":
+        raise _refuse("its arrays have the wrong types")
+    labels = [str(c) for c in classes.tolist()] if classes.ndim == 1 else []
+    if len(labels) < 2 or len(set(labels)) != len(labels) or not set(labels) <= set(LABELS):
+        raise _refuse(f"its classes {labels} are not distinct labels of {list(LABELS)}")
+    rows = 1 if len(labels) == 2 else len(labels)
+    if coef.shape != (rows, n_features) or intercept.shape != (rows,):
+        raise _refuse(f"its coefficients have shape {coef.shape}, expected {(rows, n_features)}")
+    if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
+        raise _refuse("its coefficients are not finite numbers")
 
 
 def uncertainty(probs: np.ndarray, method: str = "margin") -> np.ndarray:

@@ -35,10 +35,19 @@ def cached_vectors(db: sqlite_utils.Database, model_id: str, hashes: list[str]) 
             f"SELECT text_hash, dim, vector FROM embeddings WHERE model = ? AND text_hash IN "
             f"({','.join('?' * len(chunk))})", [model_id, *chunk]).fetchall()
         for h, dim, blob in rows:
-            vector = np.frombuffer(blob, dtype="<f4")
-            if vector.shape[0] == dim:  # a corrupt row is re-embedded rather than trusted
+            vector = _plain_vector(blob, dim)
+            if vector is not None:  # a corrupt or crafted row is re-embedded rather than trusted
                 found[h] = vector
     return found
+
+
+def _plain_vector(blob, dim) -> np.ndarray | None:
+    """A stored vector as float32 numbers, or None when the row is not `dim` finite floats (a
+    database file can come from anyone: the BLOB is only ever read as raw little-endian floats)."""
+    if not isinstance(blob, bytes) or not isinstance(dim, int) or len(blob) != 4 * dim or dim <= 0:
+        return None
+    vector = np.frombuffer(blob, dtype="<f4")
+    return vector if np.isfinite(vector).all() else None
 
 
 def store_vectors(db: sqlite_utils.Database, model_id: str, hashes: list[str], vectors: np.ndarray) -> None:
