@@ -228,6 +228,19 @@ def m006_suggestion_decisions(db: sqlite_utils.Database) -> None:
     db.table("suggestion_decisions").create_index(["suggestion_id"])
 
 
+@migration
+def m007_web_sessions(db: sqlite_utils.Database) -> None:
+    # Owned by web (auth): one row per login, so logout, disabling an account or a password
+    # reset can end a session server-side even though the cookie itself is signed. `id` is the
+    # SHA-256 of the random token the cookie carries, so a copied database opens no session.
+    db.table("web_sessions").create(
+        {"id": str, "user_id": int, "created_at": str, "revoked_at": str, "user_agent": str},
+        pk="id", not_null={"user_id", "created_at"},
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db.table("web_sessions").create_index(["user_id"])
+
+
 def now() -> str:
     """ISO-8601 UTC timestamp used for every `*_at` column."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")

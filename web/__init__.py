@@ -30,6 +30,9 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_WINDOW_SECONDS": 300,
     "ALLOW_PRIVATE_URLS": False,
     "DEFAULT_LOCALE": "en",
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed.
+    # 0 (default): none, so a client cannot pick its own address to dodge the login throttle.
+    "TRUSTED_PROXIES": 0,
 }
 
 
@@ -66,10 +69,26 @@ def load_or_create_secret(instance_path: Path) -> str:
     return key
 
 
+def trust_proxies(app: Flask) -> None:
+    """Behind N reverse proxies, take the client address, scheme and host from the headers the
+    last N proxies set (werkzeug's ProxyFix), so login throttling sees real client addresses."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    n = app.config.get("TRUSTED_PROXIES", 0)
+    if isinstance(n, str) and n.strip().isdigit():
+        n = int(n)
+    if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= 10:
+        raise ValueError(f"PRESSLENS_TRUSTED_PROXIES must be a whole number from 0 to 10, got {n!r}")
+    app.config["TRUSTED_PROXIES"] = n
+    if n:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
+
+
 def _wire(app: Flask) -> None:
     from web import auth, db, errors, i18n, security
     from web.views import BLUEPRINTS
 
+    trust_proxies(app)
     db.init_app(app)
     csrf.init_app(app)
     auth.init_app(app)

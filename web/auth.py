@@ -10,19 +10,26 @@ from typing import Callable
 
 from flask import Flask, abort, g, session
 
-from web import auth_store
+from web import auth_store, session_store
 from web.db import get_db
 
 
 def load_user() -> None:
-    """Put the logged-in, still-active user (or None) on `g.user` for this request."""
+    """Put the logged-in, still-active user (or None) on `g.user` for this request.
+
+    The user (and so the role) is read from the database on every request, and the session
+    must still have its unrevoked row in `web_sessions`: logout, disabling the account, a role
+    change or a password reset all take effect on the next request, even for a copied cookie.
+    """
     g.user = None
     user_id = session.get("user_id")
     if user_id is None:
         return
-    user = auth_store.get_user(get_db(), user_id)
-    if user is None or not user.active or session.get("stamp") != auth_store.password_stamp(get_db(), user_id):
-        session.clear()  # deactivated, deleted, or the password changed since this login
+    db = get_db()
+    user = auth_store.get_user(db, user_id)
+    if (user is None or not user.active or not session_store.is_live(db, session.get("sid"), user_id)
+            or session.get("stamp") != auth_store.password_stamp(db, user_id)):
+        session.clear()  # logged out, deactivated, deleted, or the password changed since this login
         return
     g.user = user
 

@@ -158,6 +158,39 @@ def set_password(db: sqlite_utils.Database, username: str, password: str | None 
     return password
 
 
+def _check_not_last_admin(db: sqlite_utils.Database, user: User) -> None:
+    if user.role == "admin" and user.active and count_admins(db) <= 1:
+        raise UserError(f"{user.username!r} is the last active admin; make another admin first")
+
+
+def set_active(db: sqlite_utils.Database, username: str, active: bool) -> User:
+    """Enable or disable an account; disabling ends all its sessions at their next request."""
+    from web import session_store
+
+    user = get_user_by_name(db, username)
+    if user is None:
+        raise UserError(f"no user {username!r}")
+    if not active:
+        _check_not_last_admin(db, user)
+    with db.atomic():
+        db.table("users").update(user.id, {"active": int(active)})
+        if not active:
+            session_store.revoke_user(db, user.id)
+    return get_user(db, user.id)
+
+
+def set_role(db: sqlite_utils.Database, username: str, role: str) -> User:
+    """Change an account's role; it applies from the user's next request (roles are read per request)."""
+    role = validate_role(role)
+    user = get_user_by_name(db, username)
+    if user is None:
+        raise UserError(f"no user {username!r}")
+    if role != "admin":
+        _check_not_last_admin(db, user)
+    db.table("users").update(user.id, {"role": role})
+    return get_user(db, user.id)
+
+
 def set_locale(db: sqlite_utils.Database, user_id: int, locale: str) -> None:
     db.table("users").update(user_id, {"locale": locale})
 

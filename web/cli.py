@@ -77,7 +77,7 @@ def init_db_cmd(db_path: str, username: str) -> None:
 
 @click.group("users")
 def users_group() -> None:
-    """Manage accounts: add, list, import a class from CSV, reset a password."""
+    """Manage accounts: add, list, import a class from CSV, reset a password, disable, change a role."""
 
 
 @users_group.command("add")
@@ -151,6 +151,47 @@ def users_set_password(db_path: str, username: str, ask: bool) -> None:
     except auth_store.UserError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"password of {username!r} changed" + ("" if ask else f"; new password (shown once): {new}"))
+
+
+def _set_active(db_path: str, username: str, active: bool) -> None:
+    from web import auth_store
+
+    try:
+        user = auth_store.set_active(_open(db_path), username, active)
+    except auth_store.UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{user.username!r} " + ("enabled" if active else "disabled; its sessions are ended"))
+
+
+@users_group.command("disable")
+@corpus_cli.db_option
+@click.argument("username")
+def users_disable(db_path: str, username: str) -> None:
+    """Disable an account: it cannot log in and its open sessions end at their next request."""
+    _set_active(db_path, username, False)
+
+
+@users_group.command("enable")
+@corpus_cli.db_option
+@click.argument("username")
+def users_enable(db_path: str, username: str) -> None:
+    """Enable a disabled account again (its password is unchanged)."""
+    _set_active(db_path, username, True)
+
+
+@users_group.command("set-role")
+@corpus_cli.db_option
+@click.argument("username")
+@click.argument("role", type=click.Choice(["admin", "curator", "annotator", "viewer"]))
+def users_set_role(db_path: str, username: str, role: str) -> None:
+    """Change an account's role; it applies from the user's next request."""
+    from web import auth_store
+
+    try:
+        user = auth_store.set_role(_open(db_path), username, role)
+    except auth_store.UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{user.username!r} is now {user.role}")
 
 
 @click.command("serve")

@@ -78,6 +78,8 @@ EN: dict[str, str] = {
         "Accounts created. Passwords are shown only once: download them now.",
     "users.download": "Download passwords (CSV)", "users.username": "Username", "users.display_name": "Display name",
     "users.role": "Role", "users.reset": "New password", "users.active": "Active",
+    "users.disable": "Disable", "users.enable": "Enable", "users.disabled": "disabled",
+    "users.set_role": "Change role", "users.status": "Status",
 }
 
 FR: dict[str, str] = {
@@ -160,6 +162,8 @@ FR: dict[str, str] = {
     "users.download": "Télécharger les mots de passe (CSV)", "users.username": "Identifiant",
     "users.display_name": "Nom affiché", "users.role": "Rôle", "users.reset": "Nouveau mot de passe",
     "users.active": "Actif",
+    "users.disable": "Désactiver", "users.enable": "Réactiver", "users.disabled": "désactivé",
+    "users.set_role": "Changer de rôle", "users.status": "État",
 }
 
 MESSAGES = {"en": EN, "fr": FR}

@@ -92,3 +92,40 @@ def reset_password(username: str):
         session["stamp"] = auth_store.password_stamp(get_db(), target.id)
     return _page(created=[{"username": target.username, "display_name": target.display_name,
                            "role": target.role, "password": password}])
+
+
+def _managed_target(username: str):
+    """The account named in the URL, if the caller's role may manage accounts of its role."""
+    target = auth_store.get_user_by_name(get_db(), username)
+    if target is None:
+        abort(404, description=f"no user {username!r}")
+    check_role_allowed(target.role)
+    if target.id == g.user.id:
+        abort(400, description="you cannot disable yourself or change your own role")
+    return target
+
+
+@bp.post("/users/<username>/active")
+@manager_required
+def set_active(username: str):
+    """Disable (active=0) or enable (active=1) an account; disabling ends its sessions at once."""
+    target = _managed_target(username)
+    try:
+        auth_store.set_active(get_db(), target.username, request.form.get("active") == "1")
+    except auth_store.UserError as exc:
+        return _page(status=400, error=str(exc))
+    return _page()
+
+
+@bp.post("/users/<username>/role")
+@manager_required
+def set_role(username: str):
+    """Change an account's role (curators only between annotator and viewer); applies next request."""
+    target = _managed_target(username)
+    role = request.form.get("role", "")
+    check_role_allowed(role)
+    try:
+        auth_store.set_role(get_db(), target.username, role)
+    except auth_store.UserError as exc:
+        return _page(status=400, error=str(exc))
+    return _page()

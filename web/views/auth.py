@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request,
                    session, url_for)
 
-from web import auth_store
+from web import auth_store, session_store
 from web.db import get_db
 from web.i18n import LOCALES, translate
 
@@ -45,11 +45,15 @@ def login():
     session.clear()  # a fresh session on login: no fixation
     session["user_id"] = user.id
     session["stamp"] = auth_store.password_stamp(db, user.id)
+    session["sid"] = session_store.open_session(db, user.id, request.headers.get("User-Agent", ""))
     return redirect(_safe_next(request.form.get("next")))
 
 
 @bp.post("/logout")
 def logout():
+    """End this session on the server too, so a copy of the cookie is worthless (other devices
+    of the same user stay logged in)."""
+    session_store.revoke(get_db(), session.get("sid"))
     session.clear()
     return redirect(url_for("auth.login"))
 
