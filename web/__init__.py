@@ -81,7 +81,7 @@ def trust_proxies(app: Flask) -> None:
         raise ValueError(f"PRESSLENS_TRUSTED_PROXIES must be a whole number from 0 to 10, got {n!r}")
     app.config["TRUSTED_PROXIES"] = n
     if n:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
 
 def _wire(app: Flask) -> None:
