@@ -8,10 +8,9 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from tests.web_support import PASSWORD, add_user, app, appdb, as_user, client, csrf, login, world  # noqa: F401
 from web import create_app, session_store
 from web.cli import main as cli
-from tests.web_support import (PASSWORD, add_user, app, appdb, as_user, client, csrf, login,  # noqa: F401
-                               world)
 
 
 def copy_cookie(source, target) -> None:
