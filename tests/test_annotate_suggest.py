@@ -9,12 +9,13 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from annotate import classifier, store
-from annotate import suggest_store as sstore
-from annotate.cli_suggest import annotate_group
-from annotate.spans import LABELS
+from annotate.models import classifier
+from annotate.labels import store
+from annotate.labels import suggestions as sstore
+from annotate.cli.suggest import annotate_group
+from annotate.rules.spans import LABELS
 from annotate.suggest import least_sure, run_suggestions
-from annotate.training import train_model
+from annotate.models.training import train_model
 from tests.factories import make_article, make_project, make_story, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
