@@ -1,9 +1,9 @@
 """Who people are, for labels: annotate stores user ids only; the accounts (`users`) belong to the
 web layer, which annotate never queries.
 
-The web layer installs its directory of accounts when it is imported (web/people.py), the same
-way Flask extensions register themselves; annotate asks it for names and roles. Without one
-(annotate used on its own) every lookup answers "unknown", so nothing here can fail.
+The web layer installs its directory of accounts when the `web` package is imported
+(web/people.py); annotate asks it for names and roles. Without one (annotate used on its own)
+every lookup answers "unknown": labels keep their user ids, only the names are missing.
 """
 from __future__ import annotations
 
