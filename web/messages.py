@@ -28,7 +28,7 @@ EN: dict[str, str] = {
     "source.model": "model", "source.rule": "rule", "source.propagated": "propagated", "source.human": "human",
     "diff.title": "Word diff", "diff.close": "Close", "diff.none": "No counterpart.", "diff.loading": "Loading…",
     "diff.score": "similarity",
-    "annotate.title": "Annotate: {title}", "annotate.labels.schemes": "Label", "annotate.keys":
+    "annotate.title": "Annotate: {title}", "annotate.labels": "Label", "annotate.keys":
         "Select text or move with j/k, then press a label key. u undoes the last change.",
     "annotate.selection": "Selection", "annotate.no_selection": "No selection: the current passage is labelled.",
     "annotate.speaker": "Speaker", "annotate.speaker_hint": "Select the speaker's name in the text, then click",
@@ -108,7 +108,7 @@ FR: dict[str, str] = {
     "source.model": "modèle", "source.rule": "règle", "source.propagated": "propagé", "source.human": "humain",
     "diff.title": "Différences mot à mot", "diff.close": "Fermer", "diff.none": "Aucune correspondance.",
     "diff.loading": "Chargement…", "diff.score": "similarité",
-    "annotate.title": "Annoter : {title}", "annotate.labels.schemes": "Étiquette", "annotate.keys":
+    "annotate.title": "Annoter : {title}", "annotate.labels": "Étiquette", "annotate.keys":
         "Sélectionnez du texte ou naviguez avec j/k, puis tapez la touche d'une étiquette. u annule.",
     "annotate.selection": "Sélection", "annotate.no_selection": "Pas de sélection : le passage courant est étiqueté.",
     "annotate.speaker": "Locuteur", "annotate.speaker_hint": "Sélectionnez le nom du locuteur dans le texte, puis cliquez",
