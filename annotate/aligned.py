@@ -56,7 +56,7 @@ def _with_passages(db: sqlite_utils.Database, alignments: list[dict]) -> list[di
 
 def run_alignments(db: sqlite_utils.Database, run_id: int) -> list[dict]:
     """Alignments of a run with both passages' article, offsets, text and outlet name."""
-    return _with_passages(db, compare_store.get_alignments(db, run_id))
+    return _with_passages(db, compare_store.get_alignments(db, run_id, with_ids=True))
 
 
 def passage_alignments(db: sqlite_utils.Database, passage_id: str) -> list[dict]:
@@ -68,6 +68,6 @@ def passage_alignments(db: sqlite_utils.Database, passage_id: str) -> list[dict]
     for story_id in stories_of_article(db, passage["article_id"]):
         run_id = latest_run_id(db, story_id)
         if run_id is not None:
-            touching = [al for al in compare_store.get_alignments(db, run_id) if passage_id in (al["a"], al["b"])]
+            touching = [al for al in compare_store.get_alignments(db, run_id, with_ids=True) if passage_id in (al["a"], al["b"])]
             out.extend(_with_passages(db, touching))
     return out

@@ -246,9 +246,11 @@ def latest_run(db: sqlite_utils.Database, story_id: int, model: str | None = Non
     return _run_dict(db.execute(sql + " ORDER BY id DESC LIMIT 1", args).fetchone())
 
 
-def get_alignments(db: sqlite_utils.Database, run_id: int) -> list[dict]:
-    """Alignments of a run (keys id, run_id, a, b, score, char_score, kind, diff as a list of ops)."""
+def get_alignments(db: sqlite_utils.Database, run_id: int, with_ids: bool = False) -> list[dict]:
+    """Alignments of a run (keys a, b, score, char_score, kind, diff as a list of ops), the same
+    dicts a fresh alignment gives; `with_ids` adds each row's `id` and `run_id` (for exports)."""
     rows = db.execute("SELECT id, a, b, score, char_score, kind, diff FROM alignments WHERE run_id = ? ORDER BY id",
                       [run_id]).fetchall()
-    return [{"id": i, "run_id": run_id, "a": a, "b": b, "score": score, "char_score": cs, "kind": kind,
-             "diff": json.loads(diff or "[]")} for i, a, b, score, cs, kind, diff in rows]
+    return [{**({"id": i, "run_id": run_id} if with_ids else {}), "a": a, "b": b, "score": score,
+             "char_score": cs, "kind": kind, "diff": json.loads(diff or "[]")}
+            for i, a, b, score, cs, kind, diff in rows]
