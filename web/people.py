@@ -17,7 +17,7 @@ def accounts(db: sqlite_utils.Database, user_ids: list[int] | None) -> dict[int,
     if user_ids is not None:
         if not user_ids:
             return {}
-        sql += " WHERE id IN (%s)" % ",".join("?" * len(user_ids))
+        sql += f" WHERE id IN ({','.join('?' * len(user_ids))})"
         params = list(user_ids)
     return {r["id"]: {"username": r["username"], "display_name": r["display_name"], "role": r["role"]}
             for r in db.query(sql, params)}

@@ -7,8 +7,8 @@ every lookup answers "unknown": labels keep their user ids, only the names are m
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import sqlite_utils
 
