@@ -53,13 +53,6 @@ def replace_suggestions(db: sqlite_utils.Database, article_ids: list[str], rows:
     return len(fresh)
 
 
-def machine_suggestions(db: sqlite_utils.Database, article_id: str) -> list[dict]:
-    """Active machine suggestions of one article, in text order."""
-    return list(db.query(
-        "SELECT * FROM annotations WHERE article_id = ? AND project_id IS NULL AND source IN ('rule', 'model') "
-        "AND status = 'active' ORDER BY start, [end], id", [article_id]))
-
-
 def human_labels(db: sqlite_utils.Database, project_id: int | None = None) -> list[dict]:
     """Active human labels (all projects, or one) plus the project's gold labels (adjudicated)."""
     sql = ("SELECT a.passage_id, a.start, a.[end], a.label, 'human' AS kind FROM annotations a "
