@@ -1,18 +1,16 @@
 """The whole analysis of a set of stored articles, as one JSON-ready document (`presslens analyze`).
 
-The corpus part (articles and their passages with kinds and offsets) is always built. The later
-steps belong to layers written separately, and each is included when its layer is installed:
+Three steps, one per layer:
 
-- `compare.pipeline.run_compare(db, ids, encoder)` (when `compare/pipeline.py` exists) fills
-  `alignments` and `stories` and adds per-article `additions` (passages found in no other outlet);
-- `annotate.suggest.run_suggestions(db, ids)` (when `annotate/suggest.py` exists) adds a `label`
-  and `scores` to each passage and fills `spans` (quotations with speaker and cue).
+- corpus: the articles and their passages with kinds and offsets;
+- `compare.pipeline.run_compare(db, ids, encoder)` fills `alignments` and `stories` and adds
+  per-article `additions` (passages found in no other outlet);
+- `annotate.suggest.run_suggestions(db, ids)` adds a `label` and `scores` to each passage and
+  fills `spans` (quotations with speaker and cue).
 
-A missing layer leaves its keys as empty lists, so the document's shape never changes.
+The later steps are imported when `analyze` runs, so importing this module stays cheap.
 """
 from __future__ import annotations
-
-from importlib.util import find_spec
 
 import sqlite_utils
 
@@ -20,14 +18,6 @@ from corpus import store
 from corpus.errors import NotFound
 
 ARTICLE_KEYS = ("id", "source_file", "source_id", "outlet", "title", "lang", "chars")
-
-
-def installed(module: str) -> bool:
-    """True when `module` can be imported (a layer that another helper may not have written yet)."""
-    try:
-        return find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
 
 
 def corpus_document(db: sqlite_utils.Database, article_ids: list[str]) -> dict:
@@ -43,23 +33,20 @@ def corpus_document(db: sqlite_utils.Database, article_ids: list[str]) -> dict:
 
 
 def analyze(db: sqlite_utils.Database, article_ids: list[str], encoder=None) -> dict:
-    """Run every analysis step that is installed over `article_ids`; see the module docstring.
+    """Run every analysis step over `article_ids`; see the module docstring.
 
     `encoder` (a `compare.embed.Encoder`) is used by the compare step; None means the default
     encoder from `compare.embed.get_encoder()`.
     """
     document = corpus_document(db, article_ids)
     ids = [article["id"] for article in document["articles"]]
-    if encoder is None and installed("compare.embed"):
+    from annotate.suggest import run_suggestions
+    from compare.pipeline import run_compare
+
+    if encoder is None:
         encoder = default_encoder()
-    if installed("compare.pipeline"):
-        from compare.pipeline import run_compare
-
-        merge_compare(document, run_compare(db, ids, encoder))
-    if installed("annotate.suggest"):
-        from annotate.suggest import run_suggestions
-
-        merge_suggestions(document, run_suggestions(db, ids, encoder=encoder))
+    merge_compare(document, run_compare(db, ids, encoder))
+    merge_suggestions(document, run_suggestions(db, ids, encoder=encoder))
     return document
 
 

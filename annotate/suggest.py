@@ -12,9 +12,11 @@ import functools
 import numpy as np
 import sqlite_utils
 
-from annotate import classifier, rules, speakers
-from annotate import suggest_store as sstore
-from annotate.spans import LABELS, Span
+from annotate.labels import suggestions as sstore
+from annotate.models import classifier
+from annotate.rules import detect as rules
+from annotate.rules import speakers
+from annotate.rules.spans import LABELS, Span
 from corpus.errors import NotFound
 
 SPAN_LABELS = ("quotation", "editorial_framing", "sourced_fact")
@@ -61,7 +63,7 @@ def load_model(db: sqlite_utils.Database, project_id: int | None = None, encoder
 
 def score(db: sqlite_utils.Database, passages: list[dict], model=None, encoder=None) -> tuple[np.ndarray, str]:
     """(n, 3) label probabilities (LABELS order) for passage rows, and the source that made them."""
-    from annotate.features import rule_features
+    from annotate.models.features import rule_features
 
     if not passages:
         return np.zeros((0, len(LABELS))), "rule"

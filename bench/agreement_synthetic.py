@@ -5,7 +5,7 @@
    a label at random: Cohen's κ is compared with sklearn.metrics.cohen_kappa_score, and the
    expected κ for two annotators of equal skill s over 3 balanced labels is s² (chance-corrected
    agreement of the copying part), which the estimate should approach.
-3. The full project path (SQLite, annotate.campaign.project_agreement) on a generated project,
+3. The full project path (SQLite, annotate.campaign.workflow.project_agreement) on a generated project,
    with its wall time.
 
 Usage: .venv/bin/python bench/agreement_synthetic.py [--items 3000] [--seed 7]   (prints JSON)
@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from annotate import agreement  # noqa: E402
+from annotate.campaign import agreement  # noqa: E402
 
 LABELS = ["sourced_fact", "quotation", "editorial_framing"]
 A = list("FFFFQQQEEE")
@@ -62,7 +62,8 @@ def simulated(items: int, rng: random.Random) -> dict:
 
 def project_run(items: int, rng: random.Random) -> dict:
     from corpus import db as dbmod
-    from annotate import campaign, store
+    from annotate.campaign import workflow as campaign
+    from annotate.labels import store
     from tests.factories import make_article, make_project, make_story, make_user, passages_of
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from annotate import evaluation as ev  # noqa: E402
+from annotate.models import evaluation as ev  # noqa: E402
 from annotate.suggest import run_suggestions  # noqa: E402
 from corpus import db as dbmod  # noqa: E402
 from corpus.ingest import ingest  # noqa: E402

@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from annotate import evaluation as ev  # noqa: E402
-from annotate import framing  # noqa: E402
+from annotate.models import evaluation as ev  # noqa: E402
+from annotate.rules import framing  # noqa: E402
 from bench import _data  # noqa: E402  (bench/_data.py: absent dev data → a clear 'skipped')
 
 DATA = ROOT.parent / "shared" / "data" / "checkthat2025_subjectivity"
@@ -50,8 +50,9 @@ def model_score(encoder_name: str | None) -> dict:
     retraining from human labels buys over the rules."""
     import numpy as np
 
-    from annotate import classifier, rules
-    from annotate.features import rule_features
+    from annotate.models import classifier
+    from annotate.rules import detect as rules
+    from annotate.models.features import rule_features
 
     def load(name: str):
         rows = [json.loads(line) for line in (DATA / name).open(encoding="utf-8")]

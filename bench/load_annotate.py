@@ -45,7 +45,7 @@ LOGIN_OPS = ("login_page", "login", "me")
 
 def build_scratch(folder: Path, n_users: int) -> dict:
     """Scratch database: demo articles in one story, one project, n annotators (python API)."""
-    from annotate import store as labels_store
+    from annotate.labels import store as labels_store
     from compare.store import create_story
     from corpus import db as dbmod
     from corpus.ingest import ingest

@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from annotate import evaluation as ev  # noqa: E402
-from annotate import quotes  # noqa: E402
+from annotate.models import evaluation as ev  # noqa: E402
+from annotate.rules import quotes  # noqa: E402
 from bench import _data  # noqa: E402  (bench/_data.py: absent dev data → a clear 'skipped')
 
 DATA = ROOT.parent / "shared" / "data" / "polnear" / "dev.jsonl"

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
-from annotate import store as labels_store  # noqa: E402
+from annotate.labels import store as labels_store  # noqa: E402
 from compare import store as compare_store  # noqa: E402
 from corpus import db as dbmod  # noqa: E402
 from corpus import store as corpus_store  # noqa: E402

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import waitress  # noqa: E402
 
-from annotate import store as labels_store  # noqa: E402
+from annotate.labels import store as labels_store  # noqa: E402
 from compare import store as compare_store  # noqa: E402
 from compare.pipeline import align_stories  # noqa: E402
 from corpus import db as dbmod  # noqa: E402

@@ -50,15 +50,6 @@ def word_diff(a: str, b: str) -> list[dict]:
     return ops
 
 
-def changed_tokens(ops: list[dict]) -> dict[str, int]:
-    """How many ops of each non-equal kind a diff has (for summaries)."""
-    counts = {"insert": 0, "delete": 0, "replace": 0}
-    for op in ops:
-        if op["op"] in counts:
-            counts[op["op"]] += 1
-    return counts
-
-
 def equal_chars(ops: list[dict]) -> int:
     """Characters of `a` that the diff keeps unchanged (how much text was reused)."""
     return sum(op["a"][1] - op["a"][0] for op in ops if op["op"] == "equal")

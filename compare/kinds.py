@@ -15,19 +15,23 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
+from corpus.text import QUOTE_MARKS, QUOTE_PAIRS
+
 KINDS = ("verbatim", "quoted", "partial", "paraphrase")
 
-OPENERS = {"«": "»", "“": "”", "„": "“", "‹": "›"}
+OPENERS = QUOTE_PAIRS
 CLOSERS = {"»", "”", "›"}
 # Editorial cuts and insertions inside a quotation: (…), (...), […], [...] and any [bracketed words].
 CUT = re.compile(r"\(\s*(?:…|\.\.\.)\s*\)|\[[^\]]*\]")
 _APOS = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'", "\u00a0": " ", "\u202f": " "})
-_QUOTE_CHARS = re.compile(r"[«»“”„‹›\"]")
+_QUOTE_CHARS = re.compile("[%s]" % re.escape(QUOTE_MARKS))
 
 VERBATIM_RATIO = 0.90      # fuzz.ratio on normalised text
 PARTIAL_RATIO = 0.90       # fuzz.partial_ratio of the shorter inside the longer
 PARTIAL_LEN_RATIO = 0.75   # ... when the shorter is at most this fraction of the longer
 PARTIAL_MIN_CHARS = 40     # a short heading is "contained" in anything; ignore those
+PARTIAL_ORDER_MIN = 0.8    # ... and this share of its words must appear in the same order
+                           # (hand-set with the PARTIAL_* values above, not tuned on a split)
 QUOTE_PIECE_MIN_CHARS = 15 # a quoted piece must be this long (and 3 words) to count as reuse
 QUOTE_PIECE_RATIO = 92
 STEM_CHARS = 5             # words compared by their first 5 letters (utilise/utilisée, jobs/job)
@@ -175,7 +179,7 @@ def evidence(a: PassageText, b: PassageText) -> CharEvidence:
     len_ratio = len(short) / max(len(long_), 1)
     # partial_ratio is the costly measure: only where containment is possible, and with a cutoff
     partial = ratio
-    if len_ratio <= PARTIAL_LEN_RATIO and len(short) >= PARTIAL_MIN_CHARS and _words_in_order(a, b) >= 0.8:
+    if len_ratio <= PARTIAL_LEN_RATIO and len(short) >= PARTIAL_MIN_CHARS and _words_in_order(a, b) >= PARTIAL_ORDER_MIN:
         partial = max(ratio, fuzz.partial_ratio(short, long_, score_cutoff=PARTIAL_RATIO * 100) / 100)
     return CharEvidence(
         ratio=ratio,

@@ -97,9 +97,16 @@ def story_groups(db, arts: list[align.ArticlePassages], title_vecs: dict, model:
     return manual + list(zip(sids, groups))
 
 
-def _additions(arts: list[align.ArticlePassages], alignments: list[dict]) -> dict[str, list[str]]:
+def additions_of(passage_ids: list[str], alignments: list[dict]) -> list[str]:
+    """Passages (in order) that no stored alignment touches: what an article adds to its story.
+    The one definition for alignment dicts (compare.align.additions is its twin over Alignment
+    objects); annotate's statistics use it too."""
     aligned = {al["a"] for al in alignments} | {al["b"] for al in alignments}
-    return {a.article_id: [pid for pid in a.ids if pid not in aligned] for a in arts}
+    return [pid for pid in passage_ids if pid not in aligned]
+
+
+def _additions(arts: list[align.ArticlePassages], alignments: list[dict]) -> dict[str, list[str]]:
+    return {a.article_id: additions_of(a.ids, alignments) for a in arts}
 
 
 def _reuse(alignments: list[dict], arts: list[align.ArticlePassages]) -> list[dict]:

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 
 import numpy as np
 import sqlite_utils
 
+from corpus import store as corpus_store
 from corpus.errors import Invalid
 from corpus.schema import now
 
@@ -112,8 +114,7 @@ def create_story(db: sqlite_utils.Database, article_ids: list[str], title: str |
     ids = list(dict.fromkeys(article_ids))
     if not ids:
         raise StoryError("a story needs at least one article")
-    known = {r[0] for r in db.execute(
-        f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids).fetchall()}
+    known = corpus_store.existing_articles(db, ids)
     missing = [a for a in ids if a not in known]
     if missing:
         raise StoryError(f"unknown article(s): {', '.join(missing)}")
@@ -141,10 +142,18 @@ def list_stories(db: sqlite_utils.Database, method: str | None = None) -> list[d
     return [_story_dict(db, row) for row in db.execute(sql + " ORDER BY id", args).fetchall()]
 
 
-def _in_use(db: sqlite_utils.Database, story_id: int) -> bool:
-    """Projects and class exercises point at stories; those must never vanish under them."""
-    return bool(db.execute("SELECT 1 FROM project_stories WHERE story_id = ? UNION ALL "
-                           "SELECT 1 FROM exercises WHERE story_id = ?", [story_id, story_id]).fetchone())
+def _delete_unless_used(db: sqlite_utils.Database, story_id: int) -> bool:
+    """Delete a story and its runs unless rows of a higher layer (projects, class exercises) point
+    at it: their foreign keys refuse the delete, so compare needs no knowledge of their tables."""
+    db.execute("SAVEPOINT story_delete")
+    try:
+        _delete_story(db, story_id)
+    except sqlite3.IntegrityError:
+        db.execute("ROLLBACK TO story_delete")
+        return False
+    finally:
+        db.execute("RELEASE story_delete")
+    return True
 
 
 def _delete_story(db: sqlite_utils.Database, story_id: int) -> None:
@@ -160,9 +169,8 @@ def delete_story(db: sqlite_utils.Database, story_id: int) -> bool:
     with db.atomic():
         if not db.execute("SELECT 1 FROM stories WHERE id = ?", [story_id]).fetchone():
             return False
-        if _in_use(db, story_id):
+        if not _delete_unless_used(db, story_id):
             raise StoryError(f"story {story_id} is used by a project or exercise")
-        _delete_story(db, story_id)
     return True
 
 
@@ -181,8 +189,8 @@ def save_auto_stories(db: sqlite_utils.Database, groups: list[list[str]], params
             sid = existing.pop(frozenset(group), None)
             ids.append(sid if sid is not None else create_story(db, group, None, "auto", params))
         for members, sid in existing.items():
-            if (scope is None or members <= scope) and not _in_use(db, sid):
-                _delete_story(db, sid)
+            if scope is None or members <= scope:
+                _delete_unless_used(db, sid)
     return ids
 
 
@@ -247,15 +255,11 @@ def latest_run(db: sqlite_utils.Database, story_id: int, model: str | None = Non
     return _run_dict(db.execute(sql + " ORDER BY id DESC LIMIT 1", args).fetchone())
 
 
-def list_runs(db: sqlite_utils.Database, story_id: int) -> list[dict]:
-    """Every run of a story, newest first."""
-    rows = db.execute(f"SELECT {_RUN_COLS} FROM alignment_runs WHERE story_id = ? ORDER BY id DESC", [story_id])
-    return [_run_dict(r) for r in rows.fetchall()]
-
-
-def get_alignments(db: sqlite_utils.Database, run_id: int) -> list[dict]:
-    """Alignments of a run (keys a, b, score, char_score, kind, diff as a list of ops)."""
-    rows = db.execute("SELECT a, b, score, char_score, kind, diff FROM alignments WHERE run_id = ? ORDER BY id",
+def get_alignments(db: sqlite_utils.Database, run_id: int, with_ids: bool = False) -> list[dict]:
+    """Alignments of a run (keys a, b, score, char_score, kind, diff as a list of ops), the same
+    dicts a fresh alignment gives; `with_ids` adds each row's `id` and `run_id` (for exports)."""
+    rows = db.execute("SELECT id, a, b, score, char_score, kind, diff FROM alignments WHERE run_id = ? ORDER BY id",
                       [run_id]).fetchall()
-    return [{"a": a, "b": b, "score": score, "char_score": cs, "kind": kind, "diff": json.loads(diff or "[]")}
-            for a, b, score, cs, kind, diff in rows]
+    return [{**({"id": i, "run_id": run_id} if with_ids else {}), "a": a, "b": b, "score": score,
+             "char_score": cs, "kind": kind, "diff": json.loads(diff or "[]")}
+            for i, a, b, score, cs, kind, diff in rows]

@@ -11,8 +11,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from corpus.text import BRACKET_PAIRS, QUOTE_PAIRS
+
 PYSBD_LANGS = {"en", "fr", "de", "es", "it", "nl", "da", "ru", "ar", "el", "hy", "my", "pl", "zh", "ja", "fa", "hi", "mr", "ur", "am", "bg", "kk", "sk"}
-PAIRS = {"«": "»", "“": "”", "(": ")", "[": "]", "‹": "›"}
+# „ is left out: its closer “ is an opener in this table, so „…“ would read as an unclosed “.
+PAIRS = {**{o: c for o, c in QUOTE_PAIRS.items() if o != "„"}, **BRACKET_PAIRS}
 _CLOSING = set(PAIRS.values())
 MAX_NESTING = 8
 _ELISION = re.compile(r"\w['’]$")

@@ -120,15 +120,48 @@ def get_passages(db: sqlite_utils.Database, article: str, content_only: bool = F
     return rows
 
 
-def delete_article(db: sqlite_utils.Database, article: str) -> bool:
-    """Remove an article and its passages; False when it does not exist. Annotations block deletion."""
-    with db.atomic():
-        if not db.execute("SELECT 1 FROM articles WHERE id = ?", [article]).fetchone():
-            return False
-        db.execute("DELETE FROM story_articles WHERE article_id = ?", [article])
-        db.execute("DELETE FROM passages WHERE article_id = ?", [article])
-        db.execute("DELETE FROM articles WHERE id = ?", [article])
-    return True
+def get_passage(db: sqlite_utils.Database, passage: str) -> dict | None:
+    """One passage row (with its article's lang), or None."""
+    rows = passages_by_ids(db, [passage])
+    return rows[0] if rows else None
+
+
+_PASSAGE_COLS = "p.id, p.article_id, p.seq, p.start, p.[end], p.text, p.kind, p.content, a.lang"
+
+
+def passages_by_ids(db: sqlite_utils.Database, passages: list[str]) -> list[dict]:
+    """Passage rows (with the article's lang) of the given ids, in (article, seq) order."""
+    if not passages:
+        return []
+    marks = ",".join("?" * len(passages))
+    return _rows(db.execute(
+        f"SELECT {_PASSAGE_COLS} FROM passages p JOIN articles a ON a.id = p.article_id "
+        f"WHERE p.id IN ({marks}) ORDER BY p.article_id, p.seq", list(passages)))
+
+
+def content_passages(db: sqlite_utils.Database, articles: list[str] | None = None) -> list[dict]:
+    """Content passages (with lang) of `articles`, or of every article when None; ingest order."""
+    sql = (f"SELECT {_PASSAGE_COLS} FROM passages p JOIN articles a ON a.id = p.article_id "
+           "WHERE p.content = 1")
+    params: list = []
+    if articles is not None:
+        sql += " AND p.article_id IN (%s)" % ",".join("?" * len(articles))
+        params = list(articles)
+    return _rows(db.execute(sql + " ORDER BY a.rowid, p.seq", params))
+
+
+def article_by_hash(db: sqlite_utils.Database, digest: str) -> str | None:
+    """Id of the article whose stored text has this sha256 hex digest, or None."""
+    row = db.execute("SELECT id FROM articles WHERE content_hash = ?", [digest]).fetchone()
+    return row[0] if row else None
+
+
+def existing_articles(db: sqlite_utils.Database, articles: list[str]) -> set[str]:
+    """The ids among `articles` that are stored."""
+    if not articles:
+        return set()
+    marks = ",".join("?" * len(articles))
+    return {r[0] for r in db.execute(f"SELECT id FROM articles WHERE id IN ({marks})", list(articles))}
 
 
 def stats(db: sqlite_utils.Database) -> dict:

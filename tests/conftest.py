@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from corpus import db as dbmod
+import web  # noqa: F401  (installs the accounts directory annotate names users through)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = ROOT / "corpus" / "demo"

@@ -111,8 +111,8 @@ def make_alignment_run(db, story_id: int, rows: list[tuple[str, str, str]], scor
 
 def make_project(db, name: str = "project", *, created_by: int | None = None, story_ids=(), members=(),
                  scheme=None, blind: bool = False, k: int = 1) -> int:
-    """A project (annotate.store API) with stories and (user_id, role) members; returns its id."""
-    from annotate import store
+    """A project (annotate.labels.store API) with stories and (user_id, role) members; returns its id."""
+    from annotate.labels import store
 
     project = store.create_project(db, name, created_by=created_by, scheme=scheme, blind=blind, k=k)
     for story_id in story_ids:

@@ -1,10 +1,12 @@
-"""annotate.agreement checked against hand computations; annotate.campaign on a real database."""
+"""annotate.campaign.agreement checked against hand computations; annotate.campaign.workflow on a real database."""
 from __future__ import annotations
 
 import pytest
 
-from annotate import agreement, campaign, store
-from annotate.labels import LabelError
+from annotate.campaign import agreement
+from annotate.campaign import workflow as campaign
+from annotate.labels import store
+from annotate.labels.schemes import LabelError
 from tests.factories import make_article, make_project, make_story, make_user, passages_of
 
 # The synthetic two-annotator case (also in bench/agreement_synthetic.py):

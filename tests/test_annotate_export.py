@@ -1,4 +1,4 @@
-"""annotate.export / importers: every format round-trips labels and offsets, emoji and « » included."""
+"""annotate.exchange.export / importers: every format round-trips labels and offsets, emoji and « » included."""
 from __future__ import annotations
 
 import csv
@@ -7,10 +7,12 @@ import json
 
 import pytest
 
-from annotate import export, importers, store
-from annotate.export_ls import labelstudio_config
-from annotate.labels import DEFAULT_SCHEME
-from annotate.offsets import from_utf16, to_utf16, utf16_len
+from annotate.exchange import export
+from annotate.exchange import importers
+from annotate.labels import store
+from annotate.exchange.export_ls import labelstudio_config
+from annotate.labels.schemes import DEFAULT_SCHEME
+from annotate.exchange.offsets import from_utf16, to_utf16
 from corpus import db as dbmod
 from tests.factories import make_alignment_run, make_article, make_project, make_story, make_user, passages_of
 
@@ -67,7 +69,7 @@ def snapshot(db, pid, sources=None):
 def test_offsets_convert_between_code_points_and_utf16():
     text = "a🎉b«c»"
     assert to_utf16(text, 2) == 3 and from_utf16(text, 3) == 2
-    assert utf16_len(text) == 7 and from_utf16(text, 7) == len(text)
+    assert to_utf16(text, len(text)) == 7 and from_utf16(text, 7) == len(text)
     with pytest.raises(ValueError):
         from_utf16(text, 2)  # inside the surrogate pair of 🎉
 
@@ -189,7 +191,7 @@ def test_labelstudio_config_lists_the_scheme():
 
 
 def test_rule_source_survives_and_propagated_suggestions_are_skipped(src, dst):
-    from annotate import propagate
+    from annotate.campaign import propagate
 
     db = src["db"]
     pa = passages_of(db, src["a"])

@@ -1,7 +1,9 @@
 """Editorial framing and sourced-fact rules: the outlet's voice, kept apart from quoted speech."""
 from __future__ import annotations
 
-from annotate import facts, framing, quotes
+from annotate.rules import facts
+from annotate.rules import framing
+from annotate.rules import quotes
 
 
 def kinds(text: str, lang: str = "fr") -> list[tuple[str, str]]:

@@ -1,4 +1,4 @@
-"""annotate.labels (pure validation, schemes) and the label/campaign CLI commands end to end."""
+"""annotate.labels.schemes (pure validation, schemes) and the label/campaign CLI commands end to end."""
 from __future__ import annotations
 
 import json
@@ -6,8 +6,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from annotate import cli_labels
-from annotate.labels import (DEFAULT_SCHEME, LabelError, parse_scheme, parse_scheme_spec, validate_label,
+from annotate.cli import labels as cli_labels
+from annotate.labels.schemes import (DEFAULT_SCHEME, LabelError, parse_scheme, parse_scheme_spec, validate_label,
                              validate_source, validate_span, validate_speaker)
 from tests.factories import make_alignment_run, make_article, make_story, make_user, passages_of
 
@@ -127,7 +127,7 @@ def test_cli_import_reports_file_line_and_exit_code(db, db_path, tmp_path):
 
 
 def test_cli_decide_in_a_project_then_reopen(db, db_path):
-    from annotate import store
+    from annotate.labels import store
 
     make_user(db, "ann")
     aid = make_article(db, "Un fait.\nUne citation.\n", "Outlet A", passages="lines")

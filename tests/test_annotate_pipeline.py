@@ -1,4 +1,4 @@
-"""annotate.pipeline: the analyze document, built from the corpus and every installed later step."""
+"""annotate.pipeline: the analyze document, built from the corpus, compare and annotate steps."""
 from __future__ import annotations
 
 import pytest
@@ -27,11 +27,6 @@ def test_corpus_document_rejects_unknown_ids(db):
         pipeline.corpus_document(db, ["0" * 16])
 
 
-def test_installed_tells_present_from_missing_modules():
-    assert pipeline.installed("corpus.segment")
-    assert not pipeline.installed("compare.no_such_module") and not pipeline.installed("nopkg.x")
-
-
 def test_merges_attach_additions_labels_and_spans():
     doc = {"articles": [{"id": "a"}], "passages": [{"id": "a-0000"}, {"id": "a-0001"}],
            "alignments": [], "stories": [], "spans": []}
@@ -45,11 +40,9 @@ def test_merges_attach_additions_labels_and_spans():
 
 
 @pytest.mark.slow
-def test_analyze_runs_installed_layers_with_the_given_encoder(db, demo_ids, fake_encoder):
+def test_analyze_runs_every_layer_with_the_given_encoder(db, demo_ids, fake_encoder):
     doc = pipeline.analyze(db, demo_ids, fake_encoder)
     assert len(doc["articles"]) == 2
-    if pipeline.installed("compare.pipeline"):
-        assert fake_encoder.calls > 0 and doc["stories"]
-        assert all("additions" in a for a in doc["articles"])
-    if pipeline.installed("annotate.suggest"):
-        assert all("label" in p and "scores" in p for p in doc["passages"])
+    assert fake_encoder.calls > 0 and doc["stories"]
+    assert all("additions" in a for a in doc["articles"])
+    assert all("label" in p and "scores" in p for p in doc["passages"])

@@ -1,9 +1,11 @@
-"""annotate.propagate: human labels become suggestions on aligned passages of other outlets."""
+"""annotate.campaign.propagate: human labels become suggestions on aligned passages of other outlets."""
 from __future__ import annotations
 
 import pytest
 
-from annotate import campaign, propagate, store
+from annotate.campaign import workflow as campaign
+from annotate.campaign import propagate
+from annotate.labels import store
 from tests.factories import make_alignment_run, make_article, make_project, make_story, make_user, passages_of
 
 DISCLOSE = ("L’armée a fourni des renseignements à l’Égypte dès février 2016 🎯.\n"

@@ -1,11 +1,12 @@
-"""annotate.stats: shares by passages and characters, additions, quoted speakers, changed quotes."""
+"""annotate.campaign.stats: shares by passages and characters, additions, quoted speakers, changed quotes."""
 from __future__ import annotations
 
 import math
 
 import pytest
 
-from annotate import stats, store
+from annotate.campaign import stats
+from annotate.labels import store
 from tests.factories import make_alignment_run, make_article, make_story, make_user, passages_of
 
 A = ("L’armée a fourni des renseignements 🎯 dès 2016.\n"

@@ -1,10 +1,10 @@
-"""annotate.store: label writes are validated, versioned and recorded in history."""
+"""annotate.labels.store: label writes are validated, versioned and recorded in history."""
 from __future__ import annotations
 
 import pytest
 
-from annotate import store
-from annotate.labels import LabelError
+from annotate.labels import store
+from annotate.labels.schemes import LabelError
 from tests.factories import make_article, make_project, make_story, make_user, passages_of
 
 TEXT = "Le ministre a signé l’accord 🎉.\n# Facebook Twitter\n« C’est un scandale », dit Anne Dupont.\n"

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from annotate import store, store_decisions
-from annotate import suggest_store as sstore
+from annotate.labels import store
+from annotate.labels import decisions as store_decisions
+from annotate.labels import suggestions as sstore
 from tests.factories import make_article, make_project, make_story, make_user, passages_of
 
 TEXT = "Le ministre a signé l’accord.\n« C’est un scandale », dit Anne Dupont.\n"

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from annotate import classifier, store
-from annotate import suggest_store as sstore
-from annotate.cli_suggest import annotate_group
-from annotate.spans import LABELS
+from annotate.models import classifier
+from annotate.labels import store
+from annotate.cli.suggest import annotate_group
+from annotate.rules.spans import LABELS
 from annotate.suggest import least_sure, run_suggestions
-from annotate.training import train_model
+from annotate.models.training import train_model
 from tests.factories import make_article, make_project, make_story, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,16 +62,21 @@ def test_rules_label_passages_with_probabilities_and_spans(db, article):
     assert quote["speaker"]["text"] == "notre interlocuteur" and quote["cue"]["text"] == "assure"
 
 
+def machine_suggestions(db, article: str) -> list[dict]:
+    """Active rule/model suggestions of one article, in text order."""
+    return store.list_labels(db, article_id=article, sources=("rule", "model"))
+
+
 def test_suggestions_are_stored_and_replaced_without_touching_human_labels(db, article):
     run_suggestions(db, [article])
-    first = sstore.machine_suggestions(db, article)
+    first = machine_suggestions(db, article)
     assert first and {r["source"] for r in first} == {"rule"} and all(r["project_id"] is None for r in first)
     pid = passage_ids(db, article)[1]
     human = store.add_label(db, pid, "editorial_framing", source="human", annotator_id=make_user(db, "ann"))
     rejected = next(r for r in first if r["passage_id"] == pid)
     store.set_status(db, rejected["id"], "reject", user_id=None)
     run_suggestions(db, [article])
-    again = sstore.machine_suggestions(db, article)
+    again = machine_suggestions(db, article)
     assert len(again) == len(first) - 1  # the rejected one is not suggested again
     assert store.get_label(db, human["id"])["status"] == "active"
     assert store.get_label(db, rejected["id"])["status"] == "rejected"
@@ -88,7 +93,7 @@ def test_classifier_trains_and_gives_probabilities_summing_to_one(db, article, f
     assert len(content) == 10
     for p in content:
         assert set(p["scores"]) == set(LABELS) and sum(p["scores"].values()) == pytest.approx(1.0, abs=1e-3)
-    rows = sstore.machine_suggestions(db, article)
+    rows = machine_suggestions(db, article)
     assert {r["source"] for r in rows} == {"model", "rule"}
 
 
@@ -192,7 +197,7 @@ def test_rules_decide_when_the_models_encoder_cannot_be_loaded(db, article, fake
     train_model(db, encoder=fake_encoder)  # the fake encoder has no name get_encoder can load
     out = run_suggestions(db, [article])
     assert out["source"] == "rule" and out["model"] == "rules"
-    assert {r["source"] for r in sstore.machine_suggestions(db, article)} == {"rule"}
+    assert {r["source"] for r in machine_suggestions(db, article)} == {"rule"}
 
 
 def test_annotate_group_is_registered_on_the_root_cli():

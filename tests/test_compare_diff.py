@@ -1,5 +1,5 @@
 """Word-level diffs between aligned passages: ops, offsets relative to each passage."""
-from compare.diff import changed_tokens, equal_chars, tokenize, word_diff
+from compare.diff import equal_chars, tokenize, word_diff
 
 
 def test_replaced_word_is_one_replace_op_with_offsets_into_each_passage():
@@ -20,7 +20,6 @@ def test_inserted_bracket_is_an_insert_op_at_its_position():
     assert ins["op"] == "insert"
     assert ins["b_text"] == "[donc avant l’ère Macron !]"
     assert ins["a"][0] == ins["a"][1] == a.index("les")  # empty range where the insertion goes
-    assert changed_tokens(ops) == {"insert": 1, "delete": 0, "replace": 0}
 
 
 def test_deleted_words_are_a_delete_op():

@@ -43,7 +43,7 @@ def test_reclustering_a_subset_leaves_stories_outside_it_alone(db, three):
     a, b, c = three
     [sid] = cstore.save_auto_stories(db, [[a, b, c]], {})
     cstore.save_auto_stories(db, [], {}, scope={a, b})
-    assert cstore.get_story(db, sid) is not None
+    assert cstore.get_story(db, sid)["article_ids"] == [a, b, c]
 
 
 def test_story_used_by_a_project_is_not_deleted(db, three):
@@ -51,9 +51,22 @@ def test_story_used_by_a_project_is_not_deleted(db, three):
     uid = make_user(db, "teacher", "admin")
     pid = db.table("projects").insert({"name": "class", "created_by": uid}).last_pk
     db.table("project_stories").insert({"project_id": pid, "story_id": sid})
+    run_id = cstore.start_run(db, sid, "m", {})
     with pytest.raises(cstore.StoryError, match="used by a project"):
         cstore.delete_story(db, sid)
-    assert cstore.get_story(db, sid) is not None
+    # the refused delete is undone whole: members and runs are all still there
+    assert cstore.get_story(db, sid)["article_ids"] == three[:2]
+    assert cstore.get_run(db, run_id)["story_id"] == sid
+
+
+def test_reclustering_keeps_an_auto_story_a_project_uses(db, three):
+    a, b, c = three
+    [sid] = cstore.save_auto_stories(db, [[a, b]], {})
+    uid = make_user(db, "teacher", "admin")
+    pid = db.table("projects").insert({"name": "class", "created_by": uid}).last_pk
+    db.table("project_stories").insert({"project_id": pid, "story_id": sid})
+    [other] = cstore.save_auto_stories(db, [[a, b, c]], {})
+    assert other != sid and cstore.get_story(db, sid)["article_ids"] == [a, b]
 
 
 def test_run_is_running_then_complete_with_its_alignments(db, three):

@@ -61,10 +61,18 @@ def test_ambiguous_prefix_raises(db):
         store.resolve_article(db, prefix)
 
 
-def test_delete_article_removes_passages(db):
+def test_passages_by_ids_and_content_passages_carry_the_article_language(db):
     aid, _ = store.save_article(db, article(), segment(TEXT))
-    assert store.delete_article(db, aid) and not store.delete_article(db, aid)
-    assert store.stats(db)["passages"] == 0 and store.search(db, "Briefcam") == []
+    every = store.get_passages(db, aid)
+    picked = store.passages_by_ids(db, [every[-1]["id"], every[0]["id"]])
+    assert [p["id"] for p in picked] == [every[0]["id"], every[-1]["id"]]
+    assert all(p["lang"] == store.get_article(db, aid)["lang"] for p in picked)
+    content = store.content_passages(db, [aid])
+    assert [p["id"] for p in content] == [p["id"] for p in every if p["content"]]
+    assert store.get_passage(db, every[0]["id"])["text"] == every[0]["text"]
+    assert store.get_passage(db, "nope") is None
+    assert store.article_by_hash(db, store.content_hash(store.get_article(db, aid)["text"])) == aid
+    assert store.existing_articles(db, [aid, "missing"]) == {aid}
 
 
 def test_search_ignores_accents_and_reports_highlight_offsets(db):

@@ -128,7 +128,7 @@ def test_restore_into_a_new_path_needs_no_force(db, db_path, tmp_path):
 
 def _label_writer(db_path, project_id, user_id, passage_ids, stop, acked, errors) -> None:
     """Save labels as an annotator would; a label is acknowledged once add_label returned."""
-    from annotate import store
+    from annotate.labels import store
 
     conn = dbmod.connect(db_path, migrate=False)
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from annotate import store as labels_store
+from annotate.labels import store as labels_store
 from corpus import db as dbmod
 from tests.web_support import Api, add_user, app, appdb, as_user, client, login, world  # noqa: F401
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 
-from compare.diff import changed_tokens, equal_chars, tokenize, word_diff
+from compare.diff import equal_chars, tokenize, word_diff
 from corpus.decode import DecodeError, decode
 
 FUZZ = settings(max_examples=120, deadline=None)
@@ -50,7 +50,6 @@ def test_diff_ops_are_exact_slices_and_cover_both_texts(a, b):
     # nothing of either text is dropped or duplicated by the diff
     assert _covered(a, ops, "a") == [t for t, _, _ in tokenize(a)]
     assert _covered(b, ops, "b") == [t for t, _, _ in tokenize(b)]
-    assert sum(changed_tokens(ops).values()) == sum(op["op"] != "equal" for op in ops)
     assert 0 <= equal_chars(ops) <= len(a)
 
 

@@ -8,8 +8,8 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from annotate import importers
-from annotate import store as labels_store
+from annotate.exchange import importers
+from annotate.labels import store as labels_store
 from corpus import db as dbmod
 from corpus.store import content_hash, get_passages
 from tests.factories import make_article, make_user
@@ -196,18 +196,18 @@ ASTRAL_TEXT = st.text(st.sampled_from("aé «»\n\u200b🇫🇷𝔘😀\u0301"),
 @FUZZ
 @given(ASTRAL_TEXT, st.data())
 def test_utf16_offsets_round_trip_and_match_javascript_lengths(text, data):
-    from annotate.offsets import from_utf16, to_utf16, utf16_len
+    from annotate.exchange.offsets import from_utf16, to_utf16
 
     i = data.draw(st.integers(min_value=0, max_value=len(text)))
     assert from_utf16(text, to_utf16(text, i)) == i
     assert to_utf16(text, i) == len(text[:i].encode("utf-16-le")) // 2
-    assert utf16_len(text) == len(text.encode("utf-16-le")) // 2
+    assert to_utf16(text, len(text)) == len(text.encode("utf-16-le")) // 2
 
 
 @FUZZ
 @given(ASTRAL_TEXT, st.integers(min_value=-5, max_value=200))
 def test_utf16_offsets_inside_a_pair_or_out_of_range_are_value_errors(text, units):
-    from annotate.offsets import from_utf16
+    from annotate.exchange.offsets import from_utf16
 
     try:
         i = from_utf16(text, units)

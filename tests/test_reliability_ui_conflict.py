@@ -7,7 +7,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from annotate import store as labels_store
+from annotate.labels import store as labels_store
 from tests.web_support import PASSWORD, app, appdb, world  # noqa: F401
 
 pytestmark = pytest.mark.browser

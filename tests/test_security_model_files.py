@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from annotate import classifier
-from annotate import suggest_store as sstore
-from annotate.training import train_model
+from annotate.models import classifier
+from annotate.labels import suggestions as sstore
+from annotate.models.training import train_model
 from compare import store as compare_store
 from corpus import db as dbmod
 from tests.factories import make_article

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from annotate import store as labels_store
+from annotate.labels import store as labels_store
 from tests.factories import make_article, make_story
 from tests.web_support import Api, add_user, app, appdb, as_user, client, login, world  # noqa: F401
 

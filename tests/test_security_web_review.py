@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from annotate import campaign, propagate
-from annotate import store as labels_store
+from annotate.campaign import workflow as campaign
+from annotate.campaign import propagate
+from annotate.labels import store as labels_store
 from tests.factories import make_article, make_story
 from tests.web_support import (  # noqa: F401
     PASSWORD,

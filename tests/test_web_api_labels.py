@@ -1,7 +1,7 @@
 """The labels JSON API: every endpoint, every role boundary, bad input and stale versions."""
 from __future__ import annotations
 
-from annotate import store as labels_store
+from annotate.labels import store as labels_store
 from tests.web_support import Api, add_user, app, appdb, as_user, client, world  # noqa: F401
 
 

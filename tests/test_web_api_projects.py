@@ -1,7 +1,7 @@
 """Projects and accounts through the JSON API, with their role boundaries and bad input."""
 from __future__ import annotations
 
-from annotate import store as labels_store
+from annotate.labels import store as labels_store
 from tests.web_support import app, appdb, as_user, client, world  # noqa: F401
 from web import auth_store
 

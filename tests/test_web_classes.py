@@ -1,7 +1,7 @@
 """Class mode: publish an exercise, students annotate, the teacher scores and reveals."""
 from __future__ import annotations
 
-from annotate import store as labels_store
+from annotate.labels import store as labels_store
 from tests.web_support import app, appdb, as_user, client, world  # noqa: F401
 
 

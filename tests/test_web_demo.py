@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotate import store as labels_store
+from annotate.labels import store as labels_store
 from compare import store as compare_store
 from corpus.ingest import ingest
 from tests.conftest import DEMO_DIR

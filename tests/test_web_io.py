@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from annotate import store as labels_store
+from annotate.labels import store as labels_store
 from tests.conftest import FakeEncoder
 from tests.web_support import app, appdb, as_user, client, world  # noqa: F401
 

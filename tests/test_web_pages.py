@@ -1,7 +1,7 @@
 """HTML pages: stories, compare (escaping!), annotate, projects, curate, dashboard, classes."""
 from __future__ import annotations
 
-from annotate import store as labels_store
+from annotate.labels import store as labels_store
 from tests.factories import make_article, make_story
 from tests.web_support import (ARTICLE_A, add_user, align, app, appdb, as_user, client, login,  # noqa: F401
                                world)

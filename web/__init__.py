@@ -16,6 +16,9 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from corpus import db as dbmod
+from web import people
+
+people.install()  # annotate names users through the web layer's accounts
 
 csrf = CSRFProtect()
 

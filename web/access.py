@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import sqlite_utils
 from flask import abort
 
-from annotate import store
+from annotate.labels import store
 from web.auth_store import User
 
 WRITE_ROLES = ("curator", "annotator")

@@ -10,9 +10,9 @@ import os
 
 import click
 
-from annotate import cli as annotate_cli
-from annotate import cli_labels
-from annotate import cli_suggest
+from annotate.cli import analyze as annotate_cli
+from annotate.cli import labels as cli_labels
+from annotate.cli import suggest as cli_suggest
 from compare import cli as compare_cli
 from corpus import cli as corpus_cli
 from corpus.errors import PresslensError

@@ -1,10 +1,10 @@
 """Figures of the project dashboard, composed from the core layers (no SQL here).
 
 Which labels count: the project's gold labels when a curator has adjudicated; else
-annotate.stats over the project (per passage, its human labels where it has any, else the
+annotate.campaign.stats over the project (per passage, its human labels where it has any, else the
 machine suggestions the project has not decided), so a freshly analysed story already has a
 dashboard. Annotators of blind projects see figures from their own labels only (recomputed
-here, since annotate.stats counts every annotator of the project).
+here, since annotate.campaign.stats counts every annotator of the project).
 """
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from collections import Counter, defaultdict
 
 import sqlite_utils
 
-from annotate import campaign, stats
-from annotate import store as labels_store
-from annotate.labels import MACHINE_SOURCES
+from annotate.campaign import workflow as campaign
+from annotate.campaign import stats
+from annotate.labels import store as labels_store
+from annotate.labels.schemes import MACHINE_SOURCES
 from web import compare_view, data
 
 
@@ -104,12 +105,12 @@ def agreement(db: sqlite_utils.Database, project_id: int) -> dict:
 
 
 def project_stats(db: sqlite_utils.Database, project_id: int) -> dict:
-    """annotate.stats over the project's stories, counting the project's labels only."""
+    """annotate.campaign.stats over the project's stories, counting the project's labels only."""
     return stats.stats(db, project_id=project_id)
 
 
 def article_entries(st: dict) -> list[dict]:
-    """The per-article entries of annotate.stats, each article once (an article may sit in
+    """The per-article entries of annotate.campaign.stats, each article once (an article may sit in
     several of the project's stories; counting it per story would weigh it twice)."""
     seen, out = set(), []
     for story in st["stories"]:
@@ -131,7 +132,7 @@ def stats_source(st: dict) -> str:
 
 
 def stats_shares(st: dict) -> list[tuple[str, dict]]:
-    """[(outlet, {label: characters})] from annotate.stats (passage classes), outlets by name."""
+    """[(outlet, {label: characters})] from annotate.campaign.stats (passage classes), outlets by name."""
     shares: dict[str, Counter] = defaultdict(Counter)
     for o in article_entries(st):
         name = o["outlet"] or o["article_id"][:8]

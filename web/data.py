@@ -1,16 +1,16 @@
 """View models: what pages and the JSON API show, composed from the core layers' functions.
 
 No SQL here: stories and alignments come from `compare.store`, articles and passages from
-`corpus.store`, labels and projects from `annotate.store`. This module only shapes their results
+`corpus.store`, labels and projects from `annotate.labels.store`. This module only shapes their results
 for the web (and is shared by the HTML views and the JSON API so both show the same thing).
 """
 from __future__ import annotations
 
 import sqlite_utils
 
-from annotate import campaign
-from annotate import store as labels_store
-from annotate.labels import MACHINE_SOURCES as MACHINE
+from annotate.campaign import workflow as campaign
+from annotate.labels import store as labels_store
+from annotate.labels.schemes import MACHINE_SOURCES as MACHINE
 from compare import store as compare_store
 from corpus import store as corpus_store
 

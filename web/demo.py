@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from annotate import store as labels_store
+from annotate.labels import store as labels_store
 from annotate.pipeline import analyze
 from compare import store as compare_store
 from corpus import store as corpus_store

@@ -4,7 +4,7 @@ suggestion, reload, export, and check a hostile article renders inert.
 
 Data: the bundled demo corpus plus a hostile article, ingested by corpus.ingest and aligned by
 compare.pipeline.run_compare with the deterministic FakeEncoder (no model download or load);
-two machine suggestions are stored through annotate.store, as run_suggestions would.
+two machine suggestions are stored through annotate.labels.store, as run_suggestions would.
 Screenshots go to test-artifacts/.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
-from annotate import store as labels_store
+from annotate.labels import store as labels_store
 from compare import store as compare_store
 from compare.pipeline import run_compare
 from corpus import db as dbmod

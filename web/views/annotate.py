@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, render_template
 
-from annotate import store as labels_store
+from annotate.labels import store as labels_store
 from corpus import store as corpus_store
 from web import data
 from web.access import project_access

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, g, jsonify, request
 from flask_wtf.csrf import generate_csrf
 from werkzeug.exceptions import HTTPException
 
-from annotate import store as labels_store
+from annotate.labels import store as labels_store
 from compare.diff import word_diff
 from web import compare_view, data
 from web.access import check_story

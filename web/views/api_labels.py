@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, jsonify, request
 
-from annotate import propagate
-from annotate import store as labels_store
-from annotate.labels import MACHINE_SOURCES
+from annotate.campaign import propagate
+from annotate.labels import store as labels_store
+from annotate.labels.schemes import MACHINE_SOURCES
 from web import data
 from web.access import ProjectAccess, project_access
 from web.auth import login_required

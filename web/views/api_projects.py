@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, jsonify, request
 
-from annotate import campaign
-from annotate import store as labels_store
+from annotate.campaign import workflow as campaign
+from annotate.labels import store as labels_store
 from web import auth_store, data
 from web.access import check_story, project_access, visible_projects
 from web.auth import login_required, manager_required

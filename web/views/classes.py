@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, url_for
 
-from annotate import store as labels_store
-from web import class_mode, class_store, data
+from annotate.labels import store as labels_store
+from web import data
+from annotate.campaign import classes as class_mode
+from annotate.campaign import class_store
 from web.access import project_access, visible_projects
 from web.auth import login_required
 from web.db import get_db

@@ -5,7 +5,7 @@ import re
 
 from flask import Blueprint, Response, abort, g, render_template, request
 
-from annotate import store as labels_store
+from annotate.labels import store as labels_store
 from web import compare_view, data
 from web.access import check_story, project_access
 from web.auth import login_required

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, url_for
 
-from annotate import campaign
-from annotate import store as labels_store
+from annotate.campaign import workflow as campaign
+from annotate.labels import store as labels_store
 from web import data
 from web.access import project_access
 from web.auth import login_required

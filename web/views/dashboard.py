@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, render_template
 
-from annotate import store as labels_store
+from annotate.labels import store as labels_store
 from web import charts, dashboard_data as dd
 from web.access import project_access
 from web.auth import login_required

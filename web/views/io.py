@@ -12,8 +12,8 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, g, jsonify, render_template, request
 
-from annotate import export as export_mod
-from annotate import importers
+from annotate.exchange import export as export_mod
+from annotate.exchange import importers
 from annotate.pipeline import analyze
 from corpus.ingest import ingest
 from web.access import project_access, visible_projects

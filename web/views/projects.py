@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from annotate import campaign
-from annotate import store as labels_store
+from annotate.campaign import workflow as campaign
+from annotate.labels import store as labels_store
 from web import auth_store, data
 from web.access import check_story, project_access, readable_story_ids, visible_projects
 from web.auth import login_required, manager_required

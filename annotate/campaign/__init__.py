@@ -1,0 +1,1 @@
+"""Annotation campaigns and classes: assignments, agreement, adjudication, propagation, statistics."""

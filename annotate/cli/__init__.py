@@ -1,0 +1,1 @@
+"""Command line of the annotate layer (the only annotate modules that import click)."""

@@ -1,0 +1,1 @@
+"""Labels and where they are saved: schemes, human labels, gold, suggestions, decisions, projects."""

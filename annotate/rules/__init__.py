@@ -1,0 +1,1 @@
+"""Rule detectors over one passage's text: quotations, reported speech, speakers, framing, sourced facts."""
