@@ -52,9 +52,13 @@ def load_model(db: sqlite_utils.Database, project_id: int | None = None, encoder
         return model, None
     if encoder is not None and encoder.model_id == model.encoder_id:
         return model, encoder
-    try:
-        from compare.embed import get_encoder
+    from compare.embed import MODELS, get_encoder
 
+    # A name read from the database is data: only the bundled encoders are loaded by name, never a
+    # folder or hub id a crafted row could point at (a custom encoder is passed in as `encoder`).
+    if model.encoder_name not in MODELS:
+        return None, None
+    try:
         enc = get_encoder(model.encoder_name)
     except Exception:  # the encoder of this model is not available here: rules decide
         return None, None

@@ -130,3 +130,18 @@ def test_cached_vector_rows_of_the_wrong_type_size_or_value_are_re_embedded_not_
         db.table("embeddings").insert({"text_hash": key, "model": "m", "dim": 4, "vector": blob})
     found = compare_store.cached_vectors(db, "m", list(rows))
     assert list(found) == ["good"] and np.array_equal(found["good"], good)
+
+
+def test_an_encoder_name_read_from_the_database_is_loaded_only_when_it_is_a_bundled_model(db, tmp_path, monkeypatch):
+    """A crafted row naming a folder must not make presslens load whatever sits in that folder."""
+    from annotate import suggest
+    from compare import embed
+
+    asked: list[str] = []
+    monkeypatch.setattr(embed, "get_encoder", lambda name=None: asked.append(name))
+    rng = np.random.default_rng(2)
+    model = classifier.train(rng.random((8, 16)), rng.random((8, 8)), ["quotation", "sourced_fact"] * 4,
+                             [1.0] * 8, "some-id", str(tmp_path / "planted-model"))
+    sstore.save_classifier(db, None, "logreg+rules", {}, {}, classifier.dumps(model))
+    assert suggest.load_model(db) == (None, None)  # the rules decide
+    assert asked == []
