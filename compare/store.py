@@ -250,3 +250,38 @@ def get_alignments(db: sqlite_utils.Database, run_id: int) -> list[dict]:
                       [run_id]).fetchall()
     return [{"a": a, "b": b, "score": score, "char_score": cs, "kind": kind, "diff": json.loads(diff or "[]")}
             for a, b, score, cs, kind, diff in rows]
+
+
+# -- curated membership: a curator adds and removes articles; the story becomes "manual" so that
+# automatic clustering never rewrites what a person chose. -----------------------------------------
+
+def add_articles(db: sqlite_utils.Database, story_id: int, article_ids: list[str]) -> list[str]:
+    """Add existing articles to a story (already-present ones are ignored); returns those added."""
+    with db.atomic():
+        story = get_story(db, story_id)
+        if story is None:
+            raise StoryError(f"no story {story_id}")
+        new = [a for a in dict.fromkeys(article_ids) if a not in story["article_ids"]]
+        known = {r[0] for r in db.execute(
+            f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(new))})", new).fetchall()} if new else set()
+        missing = [a for a in new if a not in known]
+        if missing:
+            raise StoryError(f"unknown article(s): {', '.join(missing)}")
+        db.table("story_articles").insert_all([{"story_id": story_id, "article_id": a} for a in new])
+        db.execute("UPDATE stories SET method = 'manual' WHERE id = ?", [story_id])
+    return new
+
+
+def remove_article(db: sqlite_utils.Database, story_id: int, article_id: str) -> bool:
+    """Take an article out of a story (its stored runs stay as history); False when it was not in it."""
+    with db.atomic():
+        cur = db.execute("DELETE FROM story_articles WHERE story_id = ? AND article_id = ?", [story_id, article_id])
+        if cur.rowcount:
+            db.execute("UPDATE stories SET method = 'manual' WHERE id = ?", [story_id])
+    return bool(cur.rowcount)
+
+
+def rename_story(db: sqlite_utils.Database, story_id: int, title: str | None) -> None:
+    """Set (or clear, with None/"") a story's title."""
+    with db.atomic():
+        db.execute("UPDATE stories SET title = ? WHERE id = ?", [title or None, story_id])

@@ -228,6 +228,32 @@ def m006_suggestion_decisions(db: sqlite_utils.Database) -> None:
     db.table("suggestion_decisions").create_index(["suggestion_id"])
 
 
+@migration
+def m007_jobs_and_share_links(db: sqlite_utils.Database) -> None:
+    # Background analyses (web layer): one row per job, its status survives a page reload and a
+    # server restart (the huey queue itself lives in its own SQLite file beside this database).
+    # `payload` and `result` are JSON text; `progress` is 0-100.
+    db.table("jobs").create(
+        {
+            "id": int, "kind": str, "status": str, "progress": int, "step": str, "error": str,
+            "article_id": str, "story_id": int, "payload": str, "result": str, "created_by": int,
+            "created_at": str, "updated_at": str,
+        },
+        pk="id", not_null={"kind", "status"}, defaults={"status": "queued", "progress": 0},
+        foreign_keys=[("article_id", "articles", "id"), ("story_id", "stories", "id"), ("created_by", "users", "id")],
+    )
+    db.table("jobs").create_index(["status"])
+    db.table("jobs").create_index(["article_id"])
+    # Read-only permalinks of a story view: only a hash of the token is stored, so a leaked
+    # database does not leak working links; revoking sets `revoked_at`.
+    db.table("share_links").create(
+        {"id": int, "token_hash": str, "story_id": int, "layers": str, "created_by": int,
+         "created_at": str, "revoked_at": str},
+        pk="id", not_null={"token_hash", "story_id"},
+        foreign_keys=[("story_id", "stories", "id"), ("created_by", "users", "id")],
+    )
+    db.table("share_links").create_index(["token_hash"], unique=True)
+
 def now() -> str:
     """ISO-8601 UTC timestamp used for every `*_at` column."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -1,4 +1,6 @@
-"""The compare page: 2-5 articles of a story side by side, aligned passages in shared rows."""
+"""The compare page: 2-5 articles of a story side by side, each column whole and in its own
+reading order, with the alignment drawn between the columns (compare.js) and reader-controlled
+layers (alignment kinds, "only here", labels, suggestions) kept in the URL."""
 from __future__ import annotations
 
 import re
@@ -38,27 +40,46 @@ def chosen_articles(story: dict) -> list[str]:
     return ids[: data.MAX_COLUMNS]
 
 
+LAYERS = ("verbatim", "quoted", "paraphrase", "partial", "only", "labels", "suggestions")
+# The compare page's job is the alignment: labels belong to the annotate view, so they are off
+# until the reader (or a shared URL) turns them on.
+DEFAULT_LAYERS = ("verbatim", "quoted", "paraphrase", "partial")
+
+
+def chosen_layers(raw: str | None) -> list[str]:
+    """Layers shown: `?layers=a,b` (unknown names ignored; `?layers=` shows none), else the default."""
+    if raw is None:
+        return list(DEFAULT_LAYERS)
+    return [name for name in LAYERS if name in raw.split(",")]
+
+
 def compare_model(db, story_id: int, project_id: int | None) -> dict:
     """Everything the compare template needs, after the access check."""
     access = check_story(db, g.user, story_id, project_id)
     story = data.get_story(db, story_id)
     if story is None:
         abort(404, description=f"story {story_id} not found")
+    return {**story_columns(db, story, project_id, access, g.user.id), "project_id": project_id,
+            "access": access, "layers": chosen_layers(request.args.get("layers"))}
+
+
+def story_columns(db, story: dict, project_id: int | None, access, user_id: int | None) -> dict:
+    """Columns (each article whole, in its own order), per-passage views and the alignments."""
     articles = [a for a in (data.article_with_passages(db, aid) for aid in chosen_articles(story)) if a]
     story = {**story, "title": story.get("title") or data.fallback_title(articles)}
-    alignments = data.story_alignments(db, story_id)
-    visible = {p["id"] for a in articles for p in a["passages"]}
-    labels = data.visible_labels(db, [a["id"] for a in articles], project_id, g.user.id,
-                                 access.sees_all_labels if access else True)
+    visible = {p["id"] for a in articles for p in a["passages"] if p.get("content", 1)}
+    alignments = [al for al in data.story_alignments(db, story["id"]) if al["a"] in visible and al["b"] in visible]
+    labels = data.visible_labels(db, [a["id"] for a in articles], project_id, user_id,
+                                 access.sees_all_labels if access else True) if user_id is not None else []
     scheme = labels_store.get_scheme(db, project_id)
     links = compare_view.links(alignments, visible)
     additions = compare_view.additions(articles, alignments) if alignments else set()
-    views = passage_views(articles, links, additions, _by_passage(labels), scheme)
-    return {"story": story, "articles": articles, "rows": compare_view.build_rows(articles, alignments),
-            "views": views, "aligned": bool(alignments),
-            "scheme": scheme,
-            "slot": {d.name: i for i, d in enumerate(scheme)},
-            "titles": {d.name: d.title for d in scheme}, "project_id": project_id, "access": access}
+    for article in articles:
+        article["content"] = [p for p in article["passages"] if p.get("content", 1)]
+        article["furniture"] = [p for p in article["passages"] if not p.get("content", 1)]
+    return {"story": story, "articles": articles, "aligned": bool(alignments), "scheme": scheme,
+            "views": passage_views(articles, links, additions, _by_passage(labels), scheme),
+            "alignments": compare_view.alignment_list(articles, alignments)}
 
 
 def span_view(seg: dict, slot: dict[str, int], titles: dict[str, str], sources: dict[str, str]) -> dict:
@@ -93,8 +114,7 @@ def passage_views(articles: list[dict], links: dict, additions: set, labels: dic
                 "links": " ".join(l["pid"] for l in plinks),
                 "title": " · ".join([kind_names.get(kind, kind or "")] + [f"{l['score'] or 0:.2f}" for l in plinks])
                 if kind else "",
-                "badge": (kind_names.get(kind, kind) + (f" ×{len(plinks)}" if len(plinks) > 1 else "")) if kind
-                else kind_names["added"] if p["id"] in additions else "",
+                "badge": kind_names["added"] if p["id"] in additions else "",
                 "segments": [span_view(seg, slot, titles, sources)
                              for seg in compare_view.label_segments(p, labels.get(p["id"], []))],
             }
