@@ -83,7 +83,8 @@ def _from_url(url: str, allow_private: bool, max_bytes: int) -> Draft:
     try:
         page = fetch(url, allow_private=allow_private, max_bytes=max_bytes)
     except FetchError as exc:
-        raise UploadError("url", str(exc)) from None
+        # the CLI's "--allow-private" hint means nothing in a browser
+        raise UploadError("url", f"{url}: " + str(exc).replace(" (use --allow-private)", "")) from None
     suffix = ".txt" if page.content_type.startswith("text/plain") else ".html"
     draft = _first_article(readers.read_bytes(url, page.body, suffix), "url", url)
     draft.url = draft.url or page.url
