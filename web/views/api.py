@@ -85,7 +85,9 @@ def diff():
         abort(400, description="b: a combined diff takes passages of one article")
     _check_passage_story(db, a, bs[0])
     b_text = "\n".join(p["text"] for p in bs)
-    pairs = [al for x in b_ids for al in data.alignments_between(db, a_id, x)]
+    # the same two passages may be aligned in several stories: one entry per pair
+    pairs = list({frozenset((al["a"], al["b"])): al for x in b_ids
+                  for al in data.alignments_between(db, a_id, x)}.values())
     side_a, side_b = data.article_summary(db, a["article_id"]) or {}, data.article_summary(db, bs[0]["article_id"]) or {}
     out = {"kinds": sorted({al.get("kind") for al in pairs if al.get("kind")}),
            "scores": [round(al["score"], 3) for al in pairs if al.get("score") is not None],
