@@ -244,8 +244,17 @@ def list_runs(db: sqlite_utils.Database, story_id: int) -> list[dict]:
     return [_run_dict(r) for r in rows.fetchall()]
 
 
-def get_alignments(db: sqlite_utils.Database, run_id: int) -> list[dict]:
-    """Alignments of a run (keys a, b, score, char_score, kind, diff as a list of ops)."""
+def get_alignments(db: sqlite_utils.Database, run_id: int, with_diff: bool = True) -> list[dict]:
+    """Alignments of a run (keys a, b, score, char_score, kind, diff as a list of ops).
+
+    `with_diff=False` leaves the stored diffs out (`diff` is None): decoding hundreds of them is
+    most of the cost for a page that draws only the links.
+    """
+    if not with_diff:
+        rows = db.execute("SELECT a, b, score, char_score, kind FROM alignments WHERE run_id = ? ORDER BY id",
+                          [run_id]).fetchall()
+        return [{"a": a, "b": b, "score": score, "char_score": cs, "kind": kind, "diff": None}
+                for a, b, score, cs, kind in rows]
     rows = db.execute("SELECT a, b, score, char_score, kind, diff FROM alignments WHERE run_id = ? ORDER BY id",
                       [run_id]).fetchall()
     return [{"a": a, "b": b, "score": score, "char_score": cs, "kind": kind, "diff": json.loads(diff or "[]")}
