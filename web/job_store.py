@@ -92,7 +92,3 @@ def revoke_share(db: sqlite_utils.Database, share_id: int, story_id: int) -> boo
                          [now(), share_id, story_id])
     return bool(cur.rowcount)
 
-
-def new_token() -> str:
-    """Exposed for tests that need an unknown token of the right shape."""
-    return secrets.token_urlsafe(24)
