@@ -27,6 +27,8 @@ from web import job_store
 
 log = logging.getLogger("presslens.jobs")
 Progress = Callable[[int, str], None]
+# Step names are keys: the job page shows them as "job.step.<name>" in the reader's language.
+STEPS = ("queued", "requeued", "starting", "nearest", "joining", "aligning", "suggesting", "done", "failed")
 
 
 class ThreadConsumer(Consumer):
@@ -67,7 +69,7 @@ class JobQueue:
             lost = [j["id"] for j in job_store.list_jobs(db, statuses=job_store.ACTIVE, limit=1000)
                     if j["id"] not in self.pending_ids()]
             for job_id in reversed(lost):  # oldest first
-                job_store.update_job(db, job_id, status="queued", step="queued again after a restart")
+                job_store.update_job(db, job_id, status="queued", step="requeued")
                 self.enqueue(job_id)
         finally:
             db.conn.close()
@@ -152,14 +154,14 @@ def default_encoder():
 def analyse_article(db, job: dict, encoder, progress: Progress) -> dict:
     """Join a story (nearest, new, or the one picked), align it, then suggest labels."""
     article_id, wanted = job["article_id"], job["payload"].get("story", "auto")
-    progress(15, "finding the nearest story")
+    progress(15, "nearest")
     candidates = joining.nearest_stories(db, article_id, encoder)
     nearest = candidates[0] if candidates else None
-    progress(35, "joining a story")
+    progress(35, "joining")
     story_id, how = _join(db, article_id, wanted, candidates, encoder.model_id)
-    progress(50, "aligning the story")
+    progress(50, "aligning")
     summary = align_stories(db, [story_id], encoder)[0]
-    progress(80, "suggesting labels")
+    progress(80, "suggesting")
     suggest(db, [article_id], encoder)
     story = compare_store.get_story(db, story_id) or {}
     return {"story_id": story_id, "how": how, "alignments": len(summary["alignments"]),
@@ -187,11 +189,11 @@ def _join(db, article_id: str, wanted, candidates: list, model_id: str) -> tuple
 
 def realign_story(db, job: dict, encoder, progress: Progress) -> dict:
     """Re-align a story after its membership changed; suggest labels for articles that lack them."""
-    progress(30, "aligning the story")
+    progress(30, "aligning")
     summary = align_stories(db, [job["story_id"]], encoder)[0]
     new_ids = job["payload"].get("suggest", [])
     if new_ids:
-        progress(75, "suggesting labels")
+        progress(75, "suggesting")
         suggest(db, new_ids, encoder)
     story = compare_store.get_story(db, job["story_id"]) or {}
     return {"story_id": job["story_id"], "how": "realigned", "alignments": len(summary["alignments"]),

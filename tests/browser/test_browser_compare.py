@@ -249,3 +249,23 @@ def test_uploaded_file_joins_the_demo_story_with_progress_shown(browser, site):
               if p["text"].startswith("Par Jeanne")]
     assert byline and not byline[0]["content"]  # the byline is furniture, not aligned content
     page.context.close()
+
+
+def test_narrow_screen_shows_the_focused_passage_with_its_counterparts(browser, site):
+    page = open_page(browser, site, 390, 844)
+    page.goto(f"{site['url']}/stories/{site['stories'][2]}")
+    first = json.loads(page.locator("#alignments").text_content())[0]
+    passage = page.locator(f"[data-passage-id='{first['a']}']")
+    passage.click()
+    note = page.get_by_role("note")
+    note.wait_for()
+    counterpart = content_passages(site, first["b"].rsplit("-", 1)[0])
+    wanted = next(p["text"] for p in counterpart if p["id"] == first["b"])
+    assert wanted in note.text_content()
+    assert note.bounding_box()["y"] > passage.bounding_box()["y"]  # right under the passage
+    panel = page.locator("#diff-panel")
+    panel.get_by_text("Word diff").wait_for()
+    assert panel.bounding_box()["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "compare-2-390-focus.png")
+    page.context.close()

@@ -83,7 +83,8 @@ def job_view(db, job_id: int) -> dict:
         abort(404, description=f"job {job_id} not found")
     article = data.article_summary(db, job["article_id"]) if job["article_id"] else None
     return {"id": job["id"], "kind": job["kind"], "status": job["status"], "progress": job["progress"] or 0,
-            "step": job["step"] or "", "error": job["error"] or "", "result": job["result"],
+            "step": translate("job.step." + job["step"]) if job["step"] in jobs.STEPS else (job["step"] or ""),
+            "error": job["error"] or "", "result": job["result"],
             "status_text": translate("job." + job["status"]), "article": article,
             "story_url": url_for("compare.story", story_id=job["result"]["story_id"])
             if job["result"].get("story_id") else None}
