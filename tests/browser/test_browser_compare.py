@@ -269,3 +269,26 @@ def test_narrow_screen_shows_the_focused_passage_with_its_counterparts(browser, 
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "compare-2-390-focus.png")
     page.context.close()
+
+
+def test_a_read_only_link_opens_without_login_and_the_report_prints(browser, site):
+    page = open_page(browser, site, 1440)
+    page.goto(f"{site['url']}/stories/{site['stories'][3]}/manage")
+    page.get_by_role("button", name="Create a link").click()
+    link = page.locator("#new-share-link a").get_attribute("href")
+    anonymous = browser.new_context(viewport={"width": 1440, "height": 900})
+    reader = anonymous.new_page()
+    reader.goto(link)
+    reader.get_by_text("Read-only shared view").wait_for()
+    check_reading_order(reader, site, site["ids"][:3])
+    assert reader.get_by_role("button", name="Log out").count() == 0
+    shot(reader, "shared-3-1440.png")
+    reader.get_by_role("link", name="printable report").click()
+    reader.get_by_role("heading", name="What each outlet added").wait_for()
+    assert reader.get_by_text("Editorial: this is a scandal").count() >= 1  # Morning Post's own paragraph
+    reader.emulate_media(media="print")
+    assert reader.locator("header").first.is_hidden()  # print CSS drops the navigation
+    reader.emulate_media(media="screen")
+    shot(reader, "report-3-1440.png")
+    anonymous.close()
+    page.context.close()
