@@ -66,6 +66,26 @@ def test_an_uploaded_article_joins_the_nearest_story_and_is_aligned(encoder_app,
     assert "joins: Reconnaissance faciale" in page and f'href="/stories/{world["story"]}"' in page
 
 
+def test_a_pasted_draft_is_segmented_stored_and_joined_by_the_worker(encoder_app, appdb, world):
+    text = ("Reconnaissance faciale : le ministère s'explique\n"
+            "Par Jeanne Martin, publié le 15 novembre 2023 à 9h12\n\n" + variant_of_a())
+    draft = {"text": text, "source": "pasted text", "title": "Reconnaissance faciale, le ministère", "outlet": "Le Petit Journal",
+             "published_at": "2023-11-15", "lang": "fr", "url": "", "author": ""}
+    with encoder_app.test_request_context():
+        from web import jobs
+
+        job_id = jobs.submit(appdb, "analyse_article", user_id=None, payload={"story": "auto", "draft": draft})
+    start_worker(encoder_app)
+    job = wait_for(appdb, job_id)
+    assert job["status"] == "done", job["error"]
+    article = corpus_store.get_article(appdb, job["article_id"], with_text=False)
+    assert (article["title"], article["outlet"], article["published_at"], article["lang"]) == \
+        ("Reconnaissance faciale, le ministère", "Le Petit Journal", "2023-11-15", "fr")
+    byline = next(p for p in corpus_store.get_passages(appdb, job["article_id"]) if p["text"].startswith("Par Jeanne"))
+    assert (byline["kind"], byline["content"]) == ("byline", 0)
+    assert job["result"]["how"] == "joined", job["result"]["nearest"]
+
+
 def test_a_restart_loses_no_job_queued_or_interrupted(tmp_path, appdb, world, encoder_app):
     other = make_article(appdb, ARTICLE_B + "Une ligne de plus.\n", "Autre", title="Une dérive (bis)", passages="lines")
     with encoder_app.test_request_context():

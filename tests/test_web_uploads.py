@@ -1,7 +1,7 @@
 """Adding one article in the browser: sources, metadata, bad input, roles, CSRF.
 
 Bad input gets one clear message on the page (naming the field), and nothing is stored: no
-article, no job. The analysis itself runs in the background (tests/test_web_jobs.py).
+article, no job. Storing (segmentation) and analysis run in the background (tests/test_web_jobs.py).
 """
 from __future__ import annotations
 
@@ -28,18 +28,20 @@ def counts(db) -> tuple[int, int]:
     return db.table("articles").count, db.table("jobs").count
 
 
-def test_pasted_text_is_stored_with_its_fields_and_queued_for_analysis(client, world, appdb):
+def test_pasted_text_with_its_fields_is_queued_and_no_request_waits(client, world, appdb):
     as_user(client, "curator")
     response = post_article(client, text=ARTICLE, title="Briefcam et la police", outlet="Le Petit Journal",
                             published_at="2023-11-15", lang="fr")
     assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
     job = job_store.list_jobs(appdb)[0]
-    article = appdb.execute("SELECT a.title, a.published_at, a.lang, o.name FROM articles a "
-                            "JOIN outlets o ON o.id = a.outlet_id WHERE a.id = ?", [job["article_id"]]).fetchone()
-    assert article == ("Briefcam et la police", "2023-11-15", "fr", "Le Petit Journal")
-    assert (job["kind"], job["status"], job["payload"]) == ("analyse_article", "queued", {"story": "auto"})
+    draft = job["payload"]["draft"]
+    assert (draft["title"], draft["outlet"], draft["published_at"], draft["lang"], draft["text"]) == \
+        ("Briefcam et la police", "Le Petit Journal", "2023-11-15", "fr", ARTICLE)
+    assert (job["kind"], job["status"], job["payload"]["story"]) == ("analyse_article", "queued", "auto")
+    assert counts(appdb) == (2, 1)  # the worker segments and stores it, not the request
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert '<progress id="job-progress" max="100" value="0"' in page and "waiting" in page
+    assert "Briefcam et la police" in page
 
 
 def test_reading_an_html_file_prefills_title_and_date_before_adding(client, world, appdb):

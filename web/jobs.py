@@ -28,7 +28,7 @@ from web import job_store
 log = logging.getLogger("presslens.jobs")
 Progress = Callable[[int, str], None]
 # Step names are keys: the job page shows them as "job.step.<name>" in the reader's language.
-STEPS = ("queued", "requeued", "starting", "nearest", "joining", "aligning", "suggesting", "done", "failed")
+STEPS = ("queued", "requeued", "starting", "segmenting", "nearest", "joining", "aligning", "suggesting", "done", "failed")
 
 
 class ThreadConsumer(Consumer):
@@ -152,8 +152,9 @@ def default_encoder():
 
 
 def analyse_article(db, job: dict, encoder, progress: Progress) -> dict:
-    """Join a story (nearest, new, or the one picked), align it, then suggest labels."""
-    article_id, wanted = job["article_id"], job["payload"].get("story", "auto")
+    """Store the draft (segmentation, cleaning) unless stored already, join a story (nearest,
+    new, or the one picked), align it, then suggest labels."""
+    article_id, wanted = job["article_id"] or _store(db, job, progress), job["payload"].get("story", "auto")
     progress(15, "nearest")
     candidates = joining.nearest_stories(db, article_id, encoder)
     nearest = candidates[0] if candidates else None
@@ -170,6 +171,17 @@ def analyse_article(db, job: dict, encoder, progress: Progress) -> dict:
             "nearest": {"story_id": nearest.story_id, "score": nearest.score,
                         "title": story_title(db, compare_store.get_story(db, nearest.story_id) or {})}
             if nearest else None}
+
+
+def _store(db, job: dict, progress: Progress) -> str:
+    """The upload's text, kept in the job row until now, becomes an article (idempotent: the id
+    is a content hash, so a re-run after a restart finds the same article)."""
+    from web.uploads import Draft, store_draft
+
+    progress(8, "segmenting")
+    article_id, _added = store_draft(db, Draft(**job["payload"]["draft"]))
+    job_store.update_job(db, job["id"], article_id=article_id)
+    return article_id
 
 
 def _join(db, article_id: str, wanted, candidates: list, model_id: str) -> tuple[int, str]:

@@ -1,11 +1,13 @@
 """Add one article from the browser (file, pasted text or URL) and follow its analysis.
 
-POST /articles/new stores the article (fast: read, clean, segment) and queues the analysis
-(nearest story, alignment, suggestions) as a background job, then redirects to the job page;
-no request waits on analysis. "Read" (step=preview) fills the form with what the reader found
+POST /articles/new reads and checks the input (one clear message per bad field, nothing stored),
+then queues a background job that segments and stores the article, joins a story, aligns it and
+suggests labels, and redirects to the job page: no request waits on analysis. "Read" (step=preview) fills the form with what the reader found
 so the user can correct title, outlet, date and language before adding.
 """
 from __future__ import annotations
+
+from dataclasses import asdict
 
 from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 
@@ -14,7 +16,7 @@ from web import data, job_store, jobs
 from web.auth import manager_required
 from web.db import get_db
 from web.i18n import translate
-from web.uploads import Draft, UploadError, apply_fields, read_draft, store_draft
+from web.uploads import Draft, UploadError, apply_fields, read_draft
 
 bp = Blueprint("articles", __name__)
 FORM_FIELDS = ("title", "outlet", "author", "published_at", "lang", "text", "url", "story")
@@ -33,7 +35,8 @@ def recent_jobs(db) -> list[dict]:
     out = []
     for job in job_store.list_jobs(db, limit=10):
         article = data.article_summary(db, job["article_id"]) if job["article_id"] else None
-        out.append({**job, "title": (article or {}).get("title") or job.get("result", {}).get("story_title") or ""})
+        title = (article or {}).get("title") or job["payload"].get("draft", {}).get("title")
+        out.append({**job, "title": title or job["result"].get("story_title") or ""})
     return out
 
 
@@ -63,10 +66,11 @@ def create():
             return render_form(db, _prefill(form, draft), found=True)
         draft = apply_fields(draft, form)
         story = _story_choice(db, form["story"] or "auto")
-        article_id, _added = store_draft(db, draft)
     except UploadError as exc:
         return render_form(db, form, exc)
-    job_id = jobs.submit(db, "analyse_article", user_id=g.user.id, article_id=article_id, payload={"story": story})
+    # Everything checkable is checked; the text waits in the job row (durable) and the worker
+    # segments, stores and analyses it: no request waits on any of that.
+    job_id = jobs.submit(db, "analyse_article", user_id=g.user.id, payload={"story": story, "draft": asdict(draft)})
     return redirect(url_for("articles.job", job_id=job_id))
 
 
@@ -82,6 +86,10 @@ def job_view(db, job_id: int) -> dict:
     if job is None:
         abort(404, description=f"job {job_id} not found")
     article = data.article_summary(db, job["article_id"]) if job["article_id"] else None
+    if article is None and job["payload"].get("draft"):  # not segmented and stored yet
+        draft = job["payload"]["draft"]
+        article = {"title": draft.get("title") or draft.get("source") or "", "outlet": draft.get("outlet") or "",
+                   "published_at": draft.get("published_at") or "", "lang": draft.get("lang") or ""}
     return {"id": job["id"], "kind": job["kind"], "status": job["status"], "progress": job["progress"] or 0,
             "step": translate("job.step." + job["step"]) if job["step"] in jobs.STEPS else (job["step"] or ""),
             "error": job["error"] or "", "result": job["result"],
@@ -113,6 +121,7 @@ def retry(job_id: int):
         abort(409, description=f"job {job_id} is {old['status']}: only a failed job is run again")
     if old["article_id"] and corpus_store.get_article(db, old["article_id"], with_text=False) is None:
         abort(404, description=f"article {old['article_id']} no longer exists")
+    # the draft stays in the payload: a job that failed before storing it can store it now
     new_id = jobs.submit(db, old["kind"], user_id=g.user.id, article_id=old["article_id"],
                          story_id=old["story_id"], payload=old["payload"])
     return redirect(url_for("articles.job", job_id=new_id))
