@@ -292,3 +292,16 @@ def test_a_read_only_link_opens_without_login_and_the_report_prints(browser, sit
     shot(reader, "report-3-1440.png")
     anonymous.close()
     page.context.close()
+
+
+def test_the_other_new_pages_fit_a_390_px_screen(browser, site):
+    page = open_page(browser, site, 390, 844)
+    for path in ("/stories", "/articles/new", f"/stories/{site['stories'][5]}/manage",
+                 f"/stories/{site['stories'][5]}/report", "/stories/build"):
+        page.goto(site["url"] + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    shot(page, "build-390.png")
+    page.goto(site["url"] + "/articles/new")
+    shot(page, "upload-390.png")
+    assert not page.problems
+    page.context.close()
