@@ -72,17 +72,20 @@ def carried_over(a: str, b: str) -> Carried:
                    gained=[right[k] for k in right if k not in left])
 
 
+def _norm(text: str) -> str:
+    return _name_key(" ".join(text.replace("’", "'").split()))
+
+
 def changed_quotes(a: str, b: str) -> list[tuple[str, str | None]]:
     """Quoted strings of `a` not found verbatim (up to case/spacing/apostrophes) in `b`, each with
     the quote of `b` it most likely became (most shared words), or None."""
-    norm = lambda s: _name_key(" ".join(s.replace("’", "'").split()))  # noqa: E731
     theirs = [q for q in quoted_segments(b) if len(q) >= QUOTE_MIN_CHARS]
-    target = norm(b)
+    target = _norm(b)
     out = []
     for quote in (q for q in quoted_segments(a) if len(q) >= QUOTE_MIN_CHARS):
-        if norm(quote) in target:
+        if _norm(quote) in target:
             continue
-        words = set(norm(quote).split())
-        best = max(theirs, key=lambda q: len(words & set(norm(q).split())), default=None)
-        out.append((quote, best if best and words & set(norm(best).split()) else None))
+        words = set(_norm(quote).split())
+        best = max(theirs, key=lambda q: len(words & set(_norm(q).split())), default=None)
+        out.append((quote, best if best and words & set(_norm(best).split()) else None))
     return out
