@@ -5,6 +5,7 @@ its error and keeps the article. Waiting is by polling the job row, with a gener
 """
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -119,3 +120,20 @@ def test_a_failed_job_shows_its_error_and_keeps_the_article(encoder_app, appdb, 
     assert 'role="alert"' in page and "no story 987654" in page and "Analyse again" in page
     body = client.get(f"/api/jobs/{job_id}").get_json()
     assert body["job"]["status"] == "failed" and body["job"]["error"]
+
+
+def test_a_joined_article_can_be_moved_to_a_new_story(encoder_app, appdb, world, client):
+    article, job_id = submit_variant(encoder_app, appdb)
+    start_worker(encoder_app)
+    assert wait_for(appdb, job_id)["result"]["story_id"] == world["story"]
+    as_user(client, "curator")
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert 'id="move-article"' in page
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    response = client.post(f"/jobs/{job_id}/move", data={"csrf_token": token, "story": "new"})
+    assert response.status_code == 302
+    moved = wait_for(appdb, int(response.headers["Location"].rsplit("/", 1)[1]))
+    assert moved["status"] == "done" and moved["result"]["how"] == "new"
+    assert article not in compare_store.get_story(appdb, world["story"])["article_ids"]
+    assert compare_store.get_story(appdb, moved["result"]["story_id"])["article_ids"] == [article]
+    assert client.post(f"/jobs/{job_id}/move", data={"csrf_token": token, "story": "nope"}).status_code == 400

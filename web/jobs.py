@@ -193,8 +193,9 @@ def _join(db, article_id: str, wanted, candidates: list, model_id: str) -> tuple
     if chosen is not None:
         compare_store.add_articles(db, chosen.story_id, [article_id])
         return chosen.story_id, "joined"
-    if held:  # a re-run after a restart: the new story was already made
-        return held[0], "new"
+    solo = [sid for sid in held if (compare_store.get_story(db, sid) or {}).get("article_ids") == [article_id]]
+    if solo:  # a re-run after a restart: the new story (this article alone) was already made
+        return solo[0], "new"
     article = corpus_store.get_article(db, article_id, with_text=False) or {}
     return compare_store.create_story(db, [article_id], article.get("title") or None), "new"
 

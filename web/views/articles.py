@@ -11,6 +11,7 @@ from dataclasses import asdict
 
 from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 
+from compare import store as compare_store
 from corpus import store as corpus_store
 from web import data, job_store, jobs
 from web.auth import manager_required
@@ -101,7 +102,8 @@ def job_view(db, job_id: int) -> dict:
 @bp.get("/jobs/<int:job_id>")
 @manager_required
 def job(job_id: int):
-    return render_template("job.html", job=job_view(get_db(), job_id))
+    db = get_db()
+    return render_template("job.html", job=job_view(db, job_id), stories=story_choices(db))
 
 
 @bp.get("/api/jobs/<int:job_id>")
@@ -124,4 +126,30 @@ def retry(job_id: int):
     # the draft stays in the payload: a job that failed before storing it can store it now
     new_id = jobs.submit(db, old["kind"], user_id=g.user.id, article_id=old["article_id"],
                          story_id=old["story_id"], payload=old["payload"])
+    return redirect(url_for("articles.job", job_id=new_id))
+
+
+@bp.post("/jobs/<int:job_id>/move")
+@manager_required
+def move(job_id: int):
+    """Put a finished upload into another story (or a new one) than the one proposed: it leaves
+    the proposed story (a story it started alone is deleted) and a new job joins and aligns it."""
+    db = get_db()
+    old = job_store.get_job(db, job_id)
+    if old is None or old["kind"] != "analyse_article" or old["status"] != "done" or not old["article_id"]:
+        abort(409, description=f"job {job_id} is not a finished article analysis")
+    try:
+        target = _story_choice(db, request.form.get("story", ""))
+    except UploadError as exc:
+        abort(400, description=exc.message)
+    current = old["result"].get("story_id")
+    if target == current:
+        return redirect(url_for("articles.job", job_id=job_id))
+    story = data.get_story(db, current) if current else None
+    if story is not None and story["article_ids"] == [old["article_id"]]:
+        compare_store.delete_story(db, current)
+    elif story is not None:
+        compare_store.remove_article(db, current, old["article_id"])
+    new_id = jobs.submit(db, "analyse_article", user_id=g.user.id, article_id=old["article_id"],
+                         payload={"story": target})
     return redirect(url_for("articles.job", job_id=new_id))
