@@ -245,6 +245,7 @@ def test_uploaded_file_joins_the_demo_story_with_progress_shown(browser, site):
     new_id = column.get_attribute("data-article-id")
     alignments = json.loads(page.locator("#alignments").text_content())
     assert any(new_id in (al["a"].split("-")[0], al["b"].split("-")[0]) for al in alignments)
+    shot(page, "demo-story-after-upload-1440.png")
     byline = [p for p in corpus_store.get_passages(dbmod.connect(site["db"], migrate=False), new_id)
               if p["text"].startswith("Par Jeanne")]
     assert byline and not byline[0]["content"]  # the byline is furniture, not aligned content
