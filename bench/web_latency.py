@@ -123,7 +123,7 @@ def main() -> None:
             t0 = time.perf_counter()
             body = opener.open(url).read()
             times.append((time.perf_counter() - t0) * 1000)
-        assert b"cgrid n5" in body, "the page did not render five columns"
+        assert b"panes n5" in body, "the page did not render five columns"
 
     qs = statistics.quantiles(times, n=100)
     print(json.dumps({"bench": "web_latency", "page": "compare", "requests": REQUESTS, **info,

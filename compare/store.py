@@ -255,11 +255,51 @@ def latest_run(db: sqlite_utils.Database, story_id: int, model: str | None = Non
     return _run_dict(db.execute(sql + " ORDER BY id DESC LIMIT 1", args).fetchone())
 
 
-def get_alignments(db: sqlite_utils.Database, run_id: int, with_ids: bool = False) -> list[dict]:
+def get_alignments(db: sqlite_utils.Database, run_id: int, with_ids: bool = False,
+                   with_diff: bool = True) -> list[dict]:
     """Alignments of a run (keys a, b, score, char_score, kind, diff as a list of ops), the same
-    dicts a fresh alignment gives; `with_ids` adds each row's `id` and `run_id` (for exports)."""
-    rows = db.execute("SELECT id, a, b, score, char_score, kind, diff FROM alignments WHERE run_id = ? ORDER BY id",
-                      [run_id]).fetchall()
+    dicts a fresh alignment gives; `with_ids` adds each row's `id` and `run_id` (for exports).
+
+    `with_diff=False` leaves the stored diffs out (`diff` is None): decoding hundreds of them is
+    most of the cost for a page that draws only the links.
+    """
+    diff_col = "diff" if with_diff else "NULL"
+    rows = db.execute(f"SELECT id, a, b, score, char_score, kind, {diff_col} FROM alignments WHERE run_id = ? "
+                      "ORDER BY id", [run_id]).fetchall()
     return [{**({"id": i, "run_id": run_id} if with_ids else {}), "a": a, "b": b, "score": score,
-             "char_score": cs, "kind": kind, "diff": json.loads(diff or "[]")}
+             "char_score": cs, "kind": kind, "diff": json.loads(diff or "[]") if with_diff else None}
             for i, a, b, score, cs, kind, diff in rows]
+
+
+# -- curated membership: a curator adds and removes articles; the story becomes "manual" so that
+# automatic clustering never rewrites what a person chose. -----------------------------------------
+
+def add_articles(db: sqlite_utils.Database, story_id: int, article_ids: list[str]) -> list[str]:
+    """Add existing articles to a story (already-present ones are ignored); returns those added."""
+    with db.atomic():
+        story = get_story(db, story_id)
+        if story is None:
+            raise StoryError(f"no story {story_id}")
+        new = [a for a in dict.fromkeys(article_ids) if a not in story["article_ids"]]
+        known = corpus_store.existing_articles(db, new)
+        missing = [a for a in new if a not in known]
+        if missing:
+            raise StoryError(f"unknown article(s): {', '.join(missing)}")
+        db.table("story_articles").insert_all([{"story_id": story_id, "article_id": a} for a in new])
+        db.execute("UPDATE stories SET method = 'manual' WHERE id = ?", [story_id])
+    return new
+
+
+def remove_article(db: sqlite_utils.Database, story_id: int, article_id: str) -> bool:
+    """Take an article out of a story (its stored runs stay as history); False when it was not in it."""
+    with db.atomic():
+        cur = db.execute("DELETE FROM story_articles WHERE story_id = ? AND article_id = ?", [story_id, article_id])
+        if cur.rowcount:
+            db.execute("UPDATE stories SET method = 'manual' WHERE id = ?", [story_id])
+    return bool(cur.rowcount)
+
+
+def rename_story(db: sqlite_utils.Database, story_id: int, title: str | None) -> None:
+    """Set (or clear, with None/"") a story's title."""
+    with db.atomic():
+        db.execute("UPDATE stories SET title = ? WHERE id = ?", [title or None, story_id])

@@ -37,6 +37,18 @@ DATE = re.compile(
     rf"|(?:{_EN_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
     r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?|\d{1,2}/\d{1,2}/\d{2,4})"
     rf"{_TIME}\.?$", re.I)
+# "Par Jean Dupont, publié le 12 mai 2024 à 10h", "By Jane Doe | Updated March 3, 2024",
+# "Jane Doe — mis à jour le …": a byline that carries its date on the same line.
+_STAMP = r"(?i:publi[ée]e?|mis\s+à\s+jour|modifi[ée]e?|updated|published|posted|last\s+updated)"
+_NAME = r"[A-ZÀ-ÖØ-Þ][\w’'.\-]+(?:\s+(?:(?:de|du|des|van|von|le|la|d’|d')\s+)?[A-ZÀ-ÖØ-Þ][\w’'.\-]+){0,4}"
+BYLINE_WITH_DATE = re.compile(rf"^(?:(?i:par|by)\s+)?{_NAME}(?:\s+(?i:et|and)\s+{_NAME})?\s*(?:,|\||·|•|—|–|-)\s*{_STAMP}"
+    rf"\s*(?i:le\s+|on\s+|:\s*|at\s+|à\s+)?(?i:{_DAYS}|{_FR_MONTHS}|{_EN_MONTHS}|\d{{1,4}}(?:[/.\-:h]|er\b|\s+(?:{_FR_MONTHS}|{_EN_MONTHS}|hours?|heures?|min)))")
+_AGENCY = r"(?:AFP|Reuters|AP|Associated\s+Press|dpa|ANSA|EFE|Belga|ATS|Bloomberg)"
+# Datelines on a line of their own: "PARIS (AFP) —", "WASHINGTON —", "Paris, le 12 mai 2024".
+DATELINE = re.compile(
+    rf"^(?:[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’ .\-]{{1,30}}(?:,\s*[\w'’ .\-]{{1,30}})?\s*(?:\({_AGENCY}\))?\s*[—–\-:]"
+    rf"|[A-ZÀ-ÖØ-Þ][\w'’ .\-]{{1,30}}\s*\({_AGENCY}\)\s*[—–\-:]?"
+    rf"|[A-ZÀ-ÖØ-Þ][\w'’ .\-]{{1,30}},\s+le\s+\d{{1,2}}(?:er)?\s+(?:{_FR_MONTHS})\s+\d{{4}}\.?)$")
 NAME_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w’'.\-]*$")
 NAME_PARTICLES = {"de", "du", "des", "d’", "van", "von", "der", "den", "di", "da", "le", "la", "et", "and", ","}
 BYLINE_PREFIX = re.compile(r"^(?:par|by|de)\s+", re.I)
@@ -72,6 +84,10 @@ def _line_rule(line: str) -> str | None:
         return "link"
     if len(line) <= 80 and DATE.match(line.strip()):
         return "date"
+    if len(line) <= 160 and BYLINE_WITH_DATE.match(line):
+        return "byline"
+    if len(line) <= 70 and DATELINE.match(line.strip()):
+        return "dateline"
     return None
 
 

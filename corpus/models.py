@@ -18,7 +18,7 @@ class Passage:
     content: bool = True
 
 
-KINDS = ("heading", "body", "pull_quote", "byline", "date", "credit", "link", "boilerplate", "related")
+KINDS = ("heading", "body", "pull_quote", "byline", "date", "dateline", "credit", "link", "boilerplate", "related")
 
 
 @dataclass

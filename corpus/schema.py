@@ -241,6 +241,33 @@ def m007_web_sessions(db: sqlite_utils.Database) -> None:
     db.table("web_sessions").create_index(["user_id"])
 
 
+@migration
+def m008_jobs_and_share_links(db: sqlite_utils.Database) -> None:
+    # Background analyses (web layer): one row per job, its status survives a page reload and a
+    # server restart (the huey queue itself lives in its own SQLite file beside this database).
+    # `payload` and `result` are JSON text; `progress` is 0-100.
+    db.table("jobs").create(
+        {
+            "id": int, "kind": str, "status": str, "progress": int, "step": str, "error": str,
+            "article_id": str, "story_id": int, "payload": str, "result": str, "created_by": int,
+            "created_at": str, "updated_at": str,
+        },
+        pk="id", not_null={"kind", "status"}, defaults={"status": "queued", "progress": 0},
+        foreign_keys=[("article_id", "articles", "id"), ("story_id", "stories", "id"), ("created_by", "users", "id")],
+    )
+    db.table("jobs").create_index(["status"])
+    db.table("jobs").create_index(["article_id"])
+    # Read-only permalinks of a story view: only a hash of the token is stored, so a leaked
+    # database does not leak working links; revoking sets `revoked_at`.
+    db.table("share_links").create(
+        {"id": int, "token_hash": str, "story_id": int, "layers": str, "created_by": int,
+         "created_at": str, "revoked_at": str},
+        pk="id", not_null={"token_hash", "story_id"},
+        foreign_keys=[("story_id", "stories", "id"), ("created_by", "users", "id")],
+    )
+    db.table("share_links").create_index(["token_hash"], unique=True)
+
+
 # Which layer owns each table: only that layer's modules query it; the others go through its
 # functions (tests/test_architecture.py checks every SQL string against this map). Every table
 # the migrations create is listed, FTS shadow tables with their base table.
@@ -256,7 +283,7 @@ TABLE_OWNERS: dict[str, str] = {
     "project_stories": "annotate", "annotations": "annotate", "annotation_history": "annotate",
     "assignments": "annotate", "gold_labels": "annotate", "classifiers": "annotate",
     "suggestion_decisions": "annotate", "exercises": "annotate",
-    "users": "web", "login_attempts": "web", "web_sessions": "web",
+    "users": "web", "login_attempts": "web", "web_sessions": "web", "jobs": "web", "share_links": "web",
 }
 
 

@@ -74,3 +74,42 @@ def test_list_of_headlines_after_final_share_buttons_is_related():
 
 def test_normal_form_ignores_nbsp_case_and_apostrophe_style():
     assert clean.normal_form("L’Etat\u00a0 dit") == clean.normal_form("l'etat dit")
+
+
+@pytest.mark.parametrize("line, kind", [
+    ("Par Jean Dupont, publié le 12 mai 2024 à 10h32", "byline"),
+    ("Par Marie-Claire Martin et Paul Durand, publié le 31/05/2024", "byline"),
+    ("By Jane Doe | Updated March 3, 2024, 10:04 AM", "byline"),
+    ("By John Smith · Published 2 hours ago", "byline"),
+    ("Jeanne Martin — mis à jour le 1er juin 2024", "byline"),
+    ("Photo: Ludovic Marin / AFP", "credit"),
+    ("Photo : Reuters", "credit"),
+    ("PARIS (AFP) —", "dateline"),
+    ("WASHINGTON —", "dateline"),
+    ("Paris (Reuters) -", "dateline"),
+    ("Paris, le 12 mai 2024", "dateline"),
+])
+def test_bylines_with_dates_credits_and_datelines_are_page_furniture(line, kind):
+    [(got_kind, content)] = classify([line])
+    assert (got_kind, content) == (kind, False)
+
+
+@pytest.mark.parametrize("line", [
+    "By the end of the year, updated rules will apply to every police force in the country.",
+    "Par ailleurs, le ministère a publié un communiqué le 3 mai.",
+    "Le Monde, publié hier, affirme que le logiciel est illégal.",
+    "Paris a publié le 12 mai un décret sur la vidéosurveillance algorithmique.",
+])
+def test_sentences_that_mention_publishing_stay_content(line):
+    [(kind, content)] = classify([line])
+    assert content, kind
+
+
+def test_an_uploaded_byline_is_kept_in_the_text_but_not_aligned():
+    from corpus.segment import segment
+
+    text = "Briefcam : la police utilise le logiciel\nPar Jean Dupont, publié le 12 mai 2024\n\nLe ministère a acheté le logiciel en 2015.\n"
+    passages = segment(text, "fr")
+    byline = next(p for p in passages if p.text.startswith("Par Jean"))
+    assert (byline.kind, byline.content) == ("byline", False)
+    assert text[byline.start:byline.end] == byline.text  # offsets untouched

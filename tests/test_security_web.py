@@ -104,7 +104,8 @@ def test_templates_never_switch_autoescape_off():
 def _fill(rule: str, world) -> str:
     values = {"project_id": world["project"], "annotation_id": 1, "story_id": world["story"], "exercise_id": 1,
               "user_id": world["users"]["annotator"], "username": "annotator", "flag": "publish",
-              "action": "accept", "fmt": "jsonl", "article_id": world["a"], "filename": "x"}
+              "action": "accept", "fmt": "jsonl", "article_id": world["a"], "filename": "x",
+              "job_id": 1, "share_id": 1, "token": "no-such-token"}
     return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: str(values[m.group(1)]), rule)
 
 

@@ -202,7 +202,8 @@ def test_project_curator_cannot_attach_a_story_they_cannot_read(app, world, appd
 
 # ------------------------------------------------------------------------------ baseline (regression)
 
-PUBLIC = {"/", "/login", "/logout", "/locale", "/favicon.ico", "/static/<path:filename>"}  # locale: login page too
+PUBLIC = {"/", "/login", "/logout", "/locale", "/favicon.ico", "/static/<path:filename>",  # locale: login page too
+          "/s/<token>", "/s/<token>/report"}  # read-only share links: the signed token is the access check
 
 
 def test_every_route_but_login_and_static_requires_a_session(app, world):

@@ -1,8 +1,8 @@
-"""Pure layout logic of the compare page: rows, links, additions, label and diff segments."""
+"""Pure logic of the compare page: alignment list, links, additions, label and diff segments."""
 from __future__ import annotations
 
 from compare.diff import word_diff
-from web.compare_view import additions, build_rows, diff_segments, label_segments, links, strongest
+from web.compare_view import additions, alignment_list, build_rows, diff_segments, label_segments, links, strongest
 
 
 def _article(aid: str, n: int, boiler=()) -> dict:
@@ -35,6 +35,30 @@ def test_reordered_outlet_is_linked_not_lost():
     rows = build_rows([a, b], al)
     assert sorted(p for r in _layout(rows) for ps in r.values() for p in ps) == ["a-0", "a-1", "b-0", "b-1"]
     assert {x["pid"] for x in links(al, {"a-0", "a-1", "b-0", "b-1"})["a-0"]} == {"b-1"}
+
+
+def test_alignment_list_orients_left_to_right_and_orders_by_the_left_column():
+    a, b = _article("a", 3), _article("b", 4)
+    al = [{"a": "b-3", "b": "a-2", "kind": "paraphrase", "score": 0.8123},
+          {"a": "a-0", "b": "b-1", "kind": "verbatim", "score": 1.0}]
+    assert alignment_list([a, b], al) == [
+        {"a": "a-0", "b": "b-1", "kind": "verbatim", "score": 1.0},
+        {"a": "a-2", "b": "b-3", "kind": "paraphrase", "score": 0.812}]
+
+
+def test_one_to_many_gives_one_entry_per_link_and_reordering_crosses():
+    a, b = _article("a", 2), _article("b", 3)
+    al = [{"a": "a-0", "b": "b-2", "kind": "quoted"}, {"a": "a-0", "b": "b-1", "kind": "partial"},
+          {"a": "a-1", "b": "b-0", "kind": "verbatim"}]
+    out = alignment_list([a, b], al)
+    assert [(x["a"], x["b"]) for x in out] == [("a-0", "b-1"), ("a-0", "b-2"), ("a-1", "b-0")]
+    assert {x["pid"] for x in links(al, {"a-0", "a-1", "b-0", "b-1", "b-2"})["a-0"]} == {"b-1", "b-2"}
+
+
+def test_alignment_list_skips_hidden_columns_and_same_article_links():
+    a, b = _article("a", 2), _article("b", 2)
+    al = [{"a": "a-0", "b": "c-1", "kind": "verbatim"}, {"a": "a-0", "b": "a-1", "kind": "verbatim"}]
+    assert alignment_list([a, b], al) == []
 
 
 def test_additions_are_content_passages_without_counterpart():

@@ -43,7 +43,7 @@ def test_oversized_upload_is_a_clean_413(client, world):
     api = as_user(client, "curator")
     response = _upload(api, [("big.txt", b"a" * (300 * 1024))])
     assert response.status_code == 413
-    assert response.get_json() == {"ok": False, "error": "upload too large", "status": 413}
+    assert response.get_json() == {"ok": False, "error": "upload too large: the limit is 262 kB", "status": 413}
     token = api.token
     page = client.post("/io/articles", data={"csrf_token": token, "files": (io.BytesIO(b"a" * 300 * 1024), "b.txt")},
                        content_type="multipart/form-data")

@@ -31,14 +31,18 @@ def test_annotator_sees_only_stories_of_their_projects(client, world, appdb):
     assert client.get(f"/stories/{world['story']}?project={world['other_project']}").status_code == 404
 
 
-def test_compare_page_lays_aligned_passages_in_one_row_with_kind_and_additions(client, world):
+def test_compare_page_shows_each_article_whole_in_its_own_order_with_kinds_and_additions(client, world):
     as_user(client, "curator")
     html = client.get(f"/stories/{world['story']}").get_data(as_text=True)
     pa, pb = world["pa"], world["pb"]
     assert f'data-links="{pb[2]["id"]}"' in html and "k-verbatim" in html and "k-paraphrase" in html
     assert 'class="passage added"' in html  # "Une dérive inquiétante..." exists only in B
     assert "Page furniture (1 passages" in html  # the '# Facebook Twitter' line is collapsed
-    assert html.index(f'id="p-{pa[1]["id"]}"') < html.index(f'id="p-{pb[2]["id"]}"') < html.index(f'id="p-{pa[2]["id"]}"')
+    order = [html.index(f'id="p-{p["id"]}"') for p in [*pa, *pb[:3]]]
+    assert order == sorted(order)  # column A whole and in order, then column B whole and in order
+    # default view: the alignment alone (kinds on; "only here", labels, suggestions off)
+    assert 'class="panes n2 show-verbatim show-quoted show-paraphrase show-partial"' in html
+    assert f'"a": "{pa[1]["id"]}", "b": "{pb[2]["id"]}"' in html  # the alignment the bands draw
 
 
 def test_compare_page_shows_labels_inline_with_their_style_slot(client, world, appdb):
@@ -54,7 +58,7 @@ def test_compare_page_shows_labels_inline_with_their_style_slot(client, world, a
 def test_compare_columns_can_be_chosen_and_unknown_ones_are_404(client, world):
     as_user(client, "curator")
     one = client.get(f"/stories/{world['story']}?articles={world['b']}").get_data(as_text=True)
-    assert 'class="cgrid n1"' in one
+    assert 'class="panes n1 ' in one and one.count('class="pane"') == 1
     assert client.get(f"/stories/{world['story']}?articles=nope").status_code == 404
     assert client.get("/stories/999").status_code == 404
     assert client.get(f"/stories/{world['story']}?project=x").status_code == 400

@@ -209,9 +209,17 @@ def serve_cmd(db_path: str, host: str, port: int, threads: int) -> None:
 
     # waitress logs one warning per queued request under load; a full pipe would block the server.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    from web.jobs import start_worker
+
     app = create_app({"DATABASE": db_path})
+    # Background analyses run in this process (huey consumer threads, queue file beside the
+    # database): one command serves the site and works through uploads.
+    queue = start_worker(app)
     click.echo(f"presslens on http://{host}:{port}/  (database {db_path}; Ctrl-C stops)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="presslens")
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="presslens")
+    finally:
+        queue.stop()
 
 
 @click.command("demo-setup")

@@ -1,10 +1,12 @@
-"""Pure layout logic of the compare page: aligned rows, passage links, inline label segments.
+"""Pure logic of the compare page: passage links, the ordered alignment list, label and diff segments.
 
-Outlets reorder paragraphs, so no single reading order fits every column. The page lays passages
-out in *rows*: a row holds one group of aligned passages (connected through alignments), and a
-passage that has no counterpart gets its own row right after the previous passage of its
-article. Each column therefore keeps its reading order wherever alignment allows, and aligned
-passages sit side by side in one band.
+Outlets reorder paragraphs, so no shared row layout can keep every column in reading order. Each
+column therefore shows its whole article in its own order, and the alignment is drawn *between*
+the columns (bands that cross where an outlet reordered, fan out for one-to-many), as Meld or
+Kaleidoscope draw bands between panes. This module only computes what those bands connect.
+
+`build_rows` (aligned groups in shared rows) remains for the dashboard's coverage table, where a
+row per aligned group is what a summary needs.
 """
 from __future__ import annotations
 
@@ -57,6 +59,24 @@ def links(alignments: list[dict], visible: set[str]) -> dict[str, list[dict]]:
             for x, y in ((al["a"], al["b"]), (al["b"], al["a"])):
                 out.setdefault(x, []).append(
                     {"pid": y, "kind": al.get("kind"), "score": al.get("score"), "id": al.get("id")})
+    return out
+
+
+def alignment_list(articles: list[dict], alignments: list[dict]) -> list[dict]:
+    """The alignments between shown passages, each oriented left column -> right column and
+    ordered by where its left end sits (column, then reading order): the order `n`/`p` step in."""
+    where = {p["id"]: (i, p["seq"]) for i, a in enumerate(articles) for p in a["passages"]}
+    out = []
+    for al in alignments:
+        a, b = al["a"], al["b"]
+        if a not in where or b not in where or where[a][0] == where[b][0]:
+            continue
+        if where[a] > where[b]:
+            a, b = b, a
+        score = al.get("score")
+        out.append({"a": a, "b": b, "kind": al.get("kind") or "partial",
+                    "score": round(float(score), 3) if score is not None else None})
+    out.sort(key=lambda x: (where[x["a"]], where[x["b"]]))
     return out
 
 

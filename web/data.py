@@ -52,10 +52,10 @@ def get_story(db: sqlite_utils.Database, story_id: int) -> dict | None:
     return compare_store.get_story(db, story_id)
 
 
-def story_alignments(db: sqlite_utils.Database, story_id: int) -> list[dict]:
+def story_alignments(db: sqlite_utils.Database, story_id: int, with_diff: bool = True) -> list[dict]:
     """Alignments of the story's latest complete run ([] when it was never compared)."""
     run = compare_store.latest_run(db, story_id)
-    return compare_store.get_alignments(db, run["id"]) if run else []
+    return compare_store.get_alignments(db, run["id"], with_diff=with_diff) if run else []
 
 
 def stories_with_articles(db: sqlite_utils.Database, article_ids: list[str]) -> list[int]:

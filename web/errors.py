@@ -39,6 +39,10 @@ def handle_http(exc: HTTPException):
     if isinstance(exc, CSRFError):
         return error_response(400, f"CSRF check failed: {exc.description}")
     message = exc.description if exc.description and exc.description != type(exc).description else None
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if exc.code == 413 and not message and limit:
+        size = f"{limit / 1e6:.3g} MB" if limit >= 1e6 else f"{limit / 1e3:.3g} kB"
+        message = f"upload too large: the limit is {size}"
     return error_response(exc.code or 500, message or HTTP_MESSAGES.get(exc.code, exc.name))
 
 

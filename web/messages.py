@@ -167,3 +167,9 @@ FR: dict[str, str] = {
 }
 
 MESSAGES = {"en": EN, "fr": FR}
+
+# Compare page, uploads, jobs, story management and sharing: their own catalogue module.
+from web.messages_compare import EN as _EN_COMPARE, FR as _FR_COMPARE  # noqa: E402
+
+EN.update(_EN_COMPARE)
+FR.update(_FR_COMPARE)

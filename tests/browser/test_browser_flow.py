@@ -9,7 +9,9 @@ Screenshots go to test-artifacts/.
 """
 from __future__ import annotations
 
+import json
 import os
+import re
 
 import threading
 from pathlib import Path
@@ -117,13 +119,13 @@ def labels_in_db(site, article_id: str) -> list[dict]:
 def test_compare_page_shows_aligned_columns_and_word_diff(page, site):
     page.click(f"a[href='/stories/{site['story']}?project={site['project']}']")
     page.wait_for_selector("#compare-grid")
-    assert page.locator(".colhead").count() == 2
+    assert page.locator("section[data-article-id]").count() == 2
     linked = page.locator(".passage.linked")
     assert linked.count() >= 2
     first = linked.first
     first.hover()
     counterpart = first.get_attribute("data-links").split()[0]
-    assert "lit" in page.locator(f"#p-{counterpart}").get_attribute("class")
+    expect(page.locator(f"#p-{counterpart}")).to_have_class(re.compile(r"\blit\b"))
     shot(page, "compare-hover.png")
     first.click()
     page.wait_for_selector("#diff-panel .pair")
@@ -134,36 +136,36 @@ def test_compare_page_shows_aligned_columns_and_word_diff(page, site):
     assert page.problems == []
 
 
-def test_compare_steps_pairs_with_n_p_and_remembers_hidden_only_here_badges(page, site):
+def test_compare_steps_alignments_with_n_p_and_keeps_the_only_here_layer_in_the_url(page, site):
     page.goto(f"{site['url']}/stories/{site['story']}?project={site['project']}")
-    page.wait_for_selector("#compare-grid .crow.band .passage.linked")
+    page.wait_for_selector("#compare-grid .passage.linked")
+    total = len(json.loads(page.locator("#alignments").text_content()))
     page.keyboard.press("n")
-    stepped = page.locator(".passage.stepped")
-    expect(stepped).to_have_count(1)
-    first = stepped.get_attribute("data-pid")
-    counterpart = stepped.get_attribute("data-links").split()[0]
-    assert "lit" in page.locator(f"#p-{counterpart}").get_attribute("class")
+    focused = page.locator(".passage.focused")
+    expect(focused).to_have_count(1)
+    first = focused.get_attribute("data-pid")
+    assert page.locator(".passage.lit").count() >= 1
     assert page.evaluate("document.activeElement.dataset.pid") == first
     page.keyboard.press("n")
-    second = page.locator(".passage.stepped").get_attribute("data-pid")
-    assert second != first and "aligned pair 2 of" in page.text_content("#pair-status")
-    in_view = page.evaluate("""() => { const r = document.querySelector('.passage.stepped').getBoundingClientRect();
+    assert page.text_content("#pair-status") == f"alignment 2 of {total}"
+    in_view = page.evaluate("""() => { const r = document.querySelector('.passage.focused').getBoundingClientRect();
                                        return r.top >= 0 && r.bottom <= window.innerHeight; }""")
     assert in_view
     page.keyboard.press("p")
-    assert page.locator(".passage.stepped").get_attribute("data-pid") == first
+    assert page.text_content("#pair-status") == f"alignment 1 of {total}"
+    assert page.locator(".passage.focused").get_attribute("data-pid") == first
     shot(page, "compare-step.png")
     badge = page.locator(".passage.added .badge").first
+    expect(badge).to_be_hidden()  # the default view is the alignment alone
+    page.check("#show-only-here")
     expect(badge).to_be_visible()
-    page.uncheck("#show-only-here")
-    expect(badge).to_be_hidden()
     page.reload()
     page.wait_for_selector("#compare-grid")
-    assert not page.is_checked("#show-only-here")
-    expect(page.locator(".passage.added .badge").first).to_be_hidden()
-    shot(page, "compare-no-badges.png")
-    page.check("#show-only-here")
+    assert page.is_checked("#show-only-here")  # kept in the URL
     expect(page.locator(".passage.added .badge").first).to_be_visible()
+    shot(page, "compare-only-here.png")
+    page.uncheck("#show-only-here")
+    expect(page.locator(".passage.added .badge").first).to_be_hidden()
     assert page.problems == []
 
 
@@ -236,14 +238,15 @@ def test_hostile_article_renders_inert(page, site):
     page.wait_for_selector("#article[data-ready='1']")
     page.goto(f"{site['url']}/stories/{site['hostile_story']}?project={site['project']}")
     page.wait_for_selector("#compare-grid")
-    for passage in page.locator(".crow:not(.head) > .ccell > .passage").all()[:12]:
+    for passage in page.locator("#compare-grid [data-passage-id]").all()[:12]:
         passage.hover()
         passage.click()
     shot(page, "hostile.png")
     assert page.evaluate("window.__xss") is None
     assert page.locator("#compare-grid img, #compare-grid script, #compare-grid a[href^='javascript']").count() == 0
     assert "<script>window.__xss = 1; alert(1)</script>" in page.locator("#compare-grid").inner_text()
-    assert "<b>Outlet</b>" in page.locator(".colhead").first.inner_text() + page.locator(".colhead").last.inner_text()
+    heads = page.locator("section[data-article-id] header")
+    assert "<b>Outlet</b>" in heads.first.inner_text() + heads.last.inner_text()
     assert not [p for p in page.problems if p.startswith("dialog")]
 
 

@@ -10,6 +10,7 @@ from flask_wtf.csrf import generate_csrf
 from werkzeug.exceptions import HTTPException
 
 from annotate.labels import store as labels_store
+from compare.carry import carried_over
 from compare.diff import word_diff
 from web import compare_view, data
 from web.access import check_story
@@ -69,24 +70,41 @@ def _passage_for_diff(db, passage_id: str) -> dict:
 @bp.get("/diff")
 @login_required
 def diff():
-    """Word diff of two passages: ops plus ready-to-draw segments for each side."""
+    """Diff of passage `a` against `b` (one id, or several ids of one article, diffed as one
+    combined text: a one-to-many alignment gets one diff). Two languages get no word diff but
+    what carried over (numbers, names, dates, quotes) and the alignment scores."""
     db = get_db()
-    a_id, b_id = request.args.get("a", ""), request.args.get("b", "")
-    if not a_id or not b_id:
-        abort(400, description="give two passage ids: ?a=...&b=...")
-    a, b = _passage_for_diff(db, a_id), _passage_for_diff(db, b_id)
-    _check_passage_story(db, a, b)
-    ops = word_diff(a["text"], b["text"])
-    pair = next((al for al in data.alignments_between(db, a_id, b_id)), None)
-    return ok(ops=ops, kind=pair and pair.get("kind"), score=pair and pair.get("score"),
-              a=_side(db, a, compare_view.diff_segments(a["text"], ops, "a")),
-              b=_side(db, b, compare_view.diff_segments(b["text"], ops, "b")))
+    a_id, b_ids = request.args.get("a", ""), [x for x in request.args.get("b", "").split(",") if x]
+    if not a_id or not b_ids:
+        abort(400, description="give two passage ids: ?a=...&b=... (b may list several, comma-separated)")
+    if len(b_ids) > 20:
+        abort(400, description="b: at most 20 passages in one combined diff")
+    a = _passage_for_diff(db, a_id)
+    bs = [_passage_for_diff(db, x) for x in b_ids]
+    if len({p["article_id"] for p in bs}) > 1:
+        abort(400, description="b: a combined diff takes passages of one article")
+    _check_passage_story(db, a, bs[0])
+    b_text = "\n".join(p["text"] for p in bs)
+    # the same two passages may be aligned in several stories: one entry per pair
+    pairs = list({frozenset((al["a"], al["b"])): al for x in b_ids
+                  for al in data.alignments_between(db, a_id, x)}.values())
+    side_a, side_b = data.article_summary(db, a["article_id"]) or {}, data.article_summary(db, bs[0]["article_id"]) or {}
+    out = {"kinds": sorted({al.get("kind") for al in pairs if al.get("kind")}),
+           "scores": [round(al["score"], 3) for al in pairs if al.get("score") is not None],
+           "combined": len(bs) > 1, "kind": compare_view.strongest([al.get("kind") for al in pairs]),
+           "score": round(pairs[0]["score"], 3) if pairs and pairs[0].get("score") is not None else None, "cross_language": bool(side_a.get("lang") and side_b.get("lang")
+                                                           and side_a["lang"] != side_b["lang"])}
+    if out["cross_language"]:
+        return ok(**out, carried=carried_over(a["text"], b_text).as_dict(),
+                  a=_side(a, side_a, []), b=_side(bs[0], side_b, []))
+    ops = word_diff(a["text"], b_text)
+    return ok(**out, ops=ops, a=_side(a, side_a, compare_view.diff_segments(a["text"], ops, "a")),
+              b=_side(bs[0], side_b, compare_view.diff_segments(b_text, ops, "b")))
 
 
-def _side(db, passage: dict, segments: list[dict]) -> dict:
-    summary = data.article_summary(db, passage["article_id"]) or {}
-    return {"passage_id": passage["id"], "article_id": passage["article_id"],
-            "outlet": summary.get("outlet", ""), "segments": segments}
+def _side(passage: dict, summary: dict, segments: list[dict]) -> dict:
+    return {"passage_id": passage["id"], "article_id": passage["article_id"], "outlet": summary.get("outlet", ""),
+            "lang": summary.get("lang", ""), "segments": segments}
 
 
 def _check_passage_story(db, a: dict, b: dict) -> None:

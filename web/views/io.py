@@ -16,6 +16,7 @@ from annotate.exchange import export as export_mod
 from annotate.exchange import importers
 from annotate.pipeline import analyze
 from corpus.ingest import ingest
+from web import jobs
 from web.access import project_access, visible_projects
 from web.auth import login_required, manager_required
 from web.db import get_db
@@ -81,7 +82,14 @@ def _ingest_request(db) -> dict:
 @bp.post("/io/articles")
 @manager_required
 def upload_articles():
-    result = _ingest_request(get_db())
+    """The page form: ingest now, analyse in the background (one job per new article, each
+    joining its nearest story); the result page links to the jobs' progress pages."""
+    db = get_db()
+    result = ingest_uploads(db, request.files.getlist("files"), request.form.get("url", "").strip(),
+                            request.form.get("outlet", "").strip())
+    if request.form.get("analyze"):
+        result["jobs"] = [jobs.submit(db, "analyse_article", user_id=g.user.id, article_id=aid,
+                                      payload={"story": "auto"}) for aid in result["added"]]
     return render_template("io_result.html", result=result), 200 if not result["errors"] else 400
 
 

@@ -1,0 +1,47 @@
+"""Which story a new article joins: average-linkage cosine to each story, threshold per encoder."""
+from __future__ import annotations
+
+from compare import joining
+from compare import store as cstore
+from tests.factories import make_article
+
+FACIAL = ("La police utilise un logiciel de reconnaissance faciale depuis 2015.\n"
+          "Le ministère de l'Intérieur dit n'avoir rien à cacher.\n")
+FACIAL_2 = ("La police utilise un logiciel de reconnaissance faciale israélien depuis 2015.\n"
+            "Le ministère de l'Intérieur affirme n'avoir rien à cacher.\n")
+FOOT = ("Le club de football a gagné le match de dimanche trois buts à zéro.\n"
+        "L'entraîneur salue une équipe en grande forme avant la coupe.\n")
+
+
+def test_nearest_story_is_the_one_about_the_same_event_and_it_is_joined(db, fake_encoder):
+    a, b, c = (make_article(db, t, o, passages="lines") for t, o in ((FACIAL, "A"), (FOOT, "B"), (FACIAL_2, "C")))
+    facial, foot = cstore.create_story(db, [a], "Facial"), cstore.create_story(db, [b], "Foot")
+    ranked = joining.nearest_stories(db, c, fake_encoder)
+    assert [x.story_id for x in ranked] == [facial, foot] and ranked[0].score > ranked[1].score
+    assert joining.choose_story(ranked, fake_encoder.model_id) == ranked[0]
+
+
+def test_no_story_close_enough_means_a_new_story(db, fake_encoder):
+    weather = "Heavy snowfall hit Tokyo overnight; 42 flights were cancelled at Haneda.\nTrains run late.\n"
+    b, c = make_article(db, weather, "B", passages="lines"), make_article(db, FACIAL, "C", passages="lines")
+    cstore.create_story(db, [b], "Foot")
+    ranked = joining.nearest_stories(db, c, fake_encoder)
+    assert ranked and joining.choose_story(ranked, fake_encoder.model_id) is None
+    assert joining.choose_story([], fake_encoder.model_id) is None
+
+
+def test_stories_already_holding_the_article_are_not_candidates(db, fake_encoder):
+    a, c = make_article(db, FACIAL, "A", passages="lines"), make_article(db, FACIAL_2, "C", passages="lines")
+    held = cstore.create_story(db, [a, c], "Both")
+    assert all(x.story_id != held for x in joining.nearest_stories(db, c, fake_encoder))
+
+
+def test_membership_changes_make_a_story_manual(db):
+    a, b = make_article(db, FACIAL, "A", passages="lines"), make_article(db, FOOT, "B", passages="lines")
+    sid = cstore.create_story(db, [a], None, "auto")
+    assert cstore.add_articles(db, sid, [b, a]) == [b]
+    story = cstore.get_story(db, sid)
+    assert story["article_ids"] == [a, b] and story["method"] == "manual"
+    assert cstore.remove_article(db, sid, b) and not cstore.remove_article(db, sid, b)
+    cstore.rename_story(db, sid, "Renamed")
+    assert cstore.get_story(db, sid)["title"] == "Renamed"
