@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 
 import _matching as data  # noqa: E402
-from bench._data import require  # noqa: E402
+from _rows import require_rows  # noqa: E402
 from compare import align, embed, match, quality  # noqa: E402
 
 MODEL = "use+e5-lr-v1"
@@ -178,7 +178,7 @@ def main() -> None:
     parser.add_argument("--skip-cost", action="store_true")
     parser.add_argument("--tune-combine", action="store_true", help="print the VETO grid on tuning data only")
     args = parser.parse_args()
-    require("eval_matching", data.STSB)
+    require_rows("paraphrase alignment", data.STSB)
     if args.tune_combine:
         print(json.dumps(tune_combine(), ensure_ascii=False))
         return

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 
 from _cache import ROOT, encode_cached  # noqa: E402
-from bench._data import require  # noqa: E402
+from _rows import require_rows  # noqa: E402
 from compare import stories  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "allsides" / "allsides_triples.jsonl"
@@ -111,7 +111,7 @@ def main() -> None:
     parser.add_argument("--models", default="use")
     parser.add_argument("--tune", action="store_true")
     args = parser.parse_args()
-    require("eval_stories", DATA)
+    require_rows("story grouping", DATA)
     halves = split_stories([json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()])
     out, grids = [], {}
     for name in args.models.split(","):

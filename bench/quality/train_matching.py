@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 
 import _matching as data  # noqa: E402
-from bench._data import require  # noqa: E402
+from _rows import require_rows  # noqa: E402
 from compare import match  # noqa: E402
 from compare.match.model import WEIGHTS, MatchModel  # noqa: E402
 
@@ -96,7 +96,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dry-run", action="store_true", help="train and report, do not write weights")
     args = parser.parse_args()
-    require("train_matching", data.STSB)
+    require_rows("paraphrase alignment (training)", data.STSB)
     rows = build_rows()
     x, y = rows.arrays()
     is_pairs = np.isin(np.asarray(rows.source), OURS)
