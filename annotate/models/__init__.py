@@ -1,0 +1,1 @@
+"""Learned models behind suggestions: each subpackage holds its inference code, weights and model card."""

@@ -1,0 +1,54 @@
+"""Sentence-level editorial framing: is this the outlet's own evaluative voice (CheckThat SUBJ)?
+
+A small multilayer perceptron over the passage's sentence vector from the default encoder (USE,
+already in the vector cache when suggestions run, so it costs nothing to get) and a few cheap
+features (punctuation, shape, first/second person, modals, reporting verbs, framing-rule hits;
+see features.py). Trained on CheckThat! 2025 subjectivity (en, de, it) and BABE opinion labels;
+see MODEL_CARD.md for data, splits and figures.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from annotate.models.framing import features, weights
+
+MODEL_FILE = "sentence.npz"
+
+
+class VectorMismatch(ValueError):
+    """Vectors from another encoder than the one the model was trained on."""
+
+
+def model_info() -> dict:
+    """Metadata stored with the weights: encoder model id and name, features, threshold, figures."""
+    model = weights.load(MODEL_FILE)
+    return {**model.meta, "threshold": model["net"].threshold}
+
+
+def design(vectors: np.ndarray, texts: list[str], lang: str | None) -> np.ndarray:
+    """Model input rows: the sentence vector, then the scaled cheap features of each text."""
+    meta = weights.load(MODEL_FILE).meta
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if vectors.ndim != 2 or vectors.shape[0] != len(texts) or vectors.shape[1] != meta["dim"]:
+        raise VectorMismatch(f"need ({len(texts)}, {meta['dim']}) vectors from {meta['encoder_model_id']}, "
+                             f"got shape {vectors.shape}")
+    if not texts:
+        return np.zeros((0, meta["dim"] + len(features.SENTENCE_FEATURES)), dtype=np.float32)
+    feats = np.stack([features.sentence_features(t, lang) for t in texts]) * meta["feature_scale"]
+    return np.hstack([vectors, feats])
+
+
+def sentence_scores(vectors: np.ndarray, texts: list[str], lang: str | None) -> np.ndarray:
+    """Probability that each text is editorial framing (the author's opinion), one per row.
+
+    `vectors` are the texts' L2-normalised vectors from the encoder named in `model_info()`
+    (USE: `compare.embed.get_encoder("use")`, or the vector cache); `lang` is an ISO code.
+    Quotations are the caller's business: pass the passage text as stored, or strip quoted spans
+    first when a passage mixes a quotation with the outlet's words.
+    """
+    return weights.load(MODEL_FILE)["net"].predict(design(vectors, texts, lang))
+
+
+def is_framing(vectors: np.ndarray, texts: list[str], lang: str | None) -> np.ndarray:
+    """Boolean decision per text at the threshold stored with the weights (chosen on dev)."""
+    return sentence_scores(vectors, texts, lang) >= weights.load(MODEL_FILE)["net"].threshold
