@@ -124,3 +124,12 @@ def test_batch_and_single_calls_agree():
     texts = ["A shameful and reckless decision.", "Une décision absurde et désastreuse."]
     batch = loaded.batch_loaded_spans(texts, "en")
     assert batch[0] == loaded.loaded_spans(texts[0], "en")
+
+
+def test_rule_spans_passed_in_give_the_same_features_as_running_the_rules():
+    from annotate.models.framing import features
+
+    text = "Une réforme honteuse ! Le ministre a menti, évidemment."
+    given = features.sentence_features(text, "fr", features.find_rule_spans(text, "fr"))
+    assert np.array_equal(given, features.sentence_features(text, "fr"))
+    assert given[features.SENTENCE_FEATURES.index("rule_framing")] == 1.0

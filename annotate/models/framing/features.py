@@ -66,15 +66,19 @@ def rule_lang(lang: str | None) -> str | None:
     return lang if lang in ("fr", "en") else None
 
 
-def sentence_features(text: str, lang: str | None) -> np.ndarray:
-    """One float vector (SENTENCE_FEATURES order) of punctuation, shape and cue-word features."""
+def sentence_features(text: str, lang: str | None, rule_spans: list | None = None) -> np.ndarray:
+    """One float vector (SENTENCE_FEATURES order) of punctuation, shape and cue-word features.
+
+    `rule_spans`: the rules' spans of this text if the caller already has them (objects with
+    `label` and `kind`, as annotate.rules.detect returns); None runs the framing rules here.
+    """
     words = WORD.findall(text)
     lower = [w.lower() for w in words]
     n = max(len(words), 1)
     code = (lang or "").lower()[:2]
     cue = [sum(w in CUES[name].get(code, ()) for w in lower) > 0 for name in
            ("first", "second", "modal", "reporting", "hedge")]
-    rule_frame, rule_loaded = _rule_hits(text, lang)
+    rule_frame, rule_loaded = _rule_hits(text, lang, rule_spans)
     return np.array([
         "?" in text, "!" in text, bool(_quotes.quote_marks(text)), "(" in text or "[" in text,
         "…" in text or "..." in text, bool(re.search(r":|—|–", text)),
@@ -84,12 +88,14 @@ def sentence_features(text: str, lang: str | None) -> np.ndarray:
     ], dtype=np.float32)
 
 
-def _rule_hits(text: str, lang: str | None) -> tuple[float, float]:
-    """(any whole-sentence framing rule fired, share of words the loaded-word rules flag)."""
+def _rule_hits(text: str, lang: str | None, rule_spans: list | None = None) -> tuple[float, float]:
+    """(any whole-sentence framing rule fired, loaded-word rule hits / 3, capped at 1)."""
     rl = rule_lang(lang)
     if rl is None:
         return 0.0, 0.0
-    spans = [s for s in find_rule_spans(text, rl) if s.kind != "insertion"]
+    if rule_spans is None:
+        rule_spans = find_rule_spans(text, rl)
+    spans = [s for s in rule_spans if s.label == "editorial_framing" and s.kind != "insertion"]
     whole = any(s.kind != "loaded" and s.kind != "first_person" for s in spans)
     return float(whole), min(sum(s.kind == "loaded" for s in spans) / 3, 1.0)
 

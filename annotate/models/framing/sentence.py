@@ -25,7 +25,7 @@ def model_info() -> dict:
     return {**model.meta, "threshold": model["net"].threshold}
 
 
-def design(vectors: np.ndarray, texts: list[str], lang: str | None) -> np.ndarray:
+def design(vectors: np.ndarray, texts: list[str], lang: str | None, rule_spans: list | None = None) -> np.ndarray:
     """Model input rows: the sentence vector, then the scaled cheap features of each text."""
     meta = weights.load(MODEL_FILE).meta
     vectors = np.asarray(vectors, dtype=np.float32)
@@ -34,21 +34,26 @@ def design(vectors: np.ndarray, texts: list[str], lang: str | None) -> np.ndarra
                              f"got shape {vectors.shape}")
     if not texts:
         return np.zeros((0, meta["dim"] + len(features.SENTENCE_FEATURES)), dtype=np.float32)
-    feats = np.stack([features.sentence_features(t, lang) for t in texts]) * meta["feature_scale"]
+    spans = rule_spans if rule_spans is not None else [None] * len(texts)
+    feats = np.stack([features.sentence_features(t, lang, sp) for t, sp in zip(texts, spans)]) * meta["feature_scale"]
     return np.hstack([vectors, feats])
 
 
-def sentence_scores(vectors: np.ndarray, texts: list[str], lang: str | None) -> np.ndarray:
+def sentence_scores(vectors: np.ndarray, texts: list[str], lang: str | None,
+                    rule_spans: list[list] | None = None) -> np.ndarray:
     """Probability that each text is editorial framing (the author's opinion), one per row.
 
     `vectors` are the texts' L2-normalised vectors from the encoder named in `model_info()`
     (USE: `compare.embed.get_encoder("use")`, or the vector cache); `lang` is an ISO code.
-    Quotations are the caller's business: pass the passage text as stored, or strip quoted spans
-    first when a passage mixes a quotation with the outlet's words.
+    `rule_spans`: per text, the rule spans the caller already computed (annotate.rules.detect, local
+    offsets); saves running the framing rules again (most of this function's cost). Quotations
+    are the caller's business: the model scores the passage as given (CheckThat's guideline makes
+    neutrally reported speech OBJ, so a pure quotation passage tends to score low by itself).
     """
-    return weights.load(MODEL_FILE)["net"].predict(design(vectors, texts, lang))
+    return weights.load(MODEL_FILE)["net"].predict(design(vectors, texts, lang, rule_spans))
 
 
-def is_framing(vectors: np.ndarray, texts: list[str], lang: str | None) -> np.ndarray:
+def is_framing(vectors: np.ndarray, texts: list[str], lang: str | None,
+               rule_spans: list[list] | None = None) -> np.ndarray:
     """Boolean decision per text at the threshold stored with the weights (chosen on dev)."""
-    return sentence_scores(vectors, texts, lang) >= weights.load(MODEL_FILE)["net"].threshold
+    return sentence_scores(vectors, texts, lang, rule_spans) >= weights.load(MODEL_FILE)["net"].threshold
