@@ -3,8 +3,9 @@
 Two stages, both tiny. (1) A word-type model scores each distinct word from the multilingual USE
 vector of the word alone: is this word loaded, whatever its context? (2) A token model (logistic
 regression) combines the word's score with its neighbours' scores, a sentence-level score from
-the sentence's USE vector ("does this sentence carry loaded words?"), word shape and the framing
-rules' lexicon hit. Trained on BABE's expert-marked biased words (English US news); French
+the sentence's USE vector ("does this sentence carry loaded words?"), word shape, the framing
+rules' lexicon hit and, for words seen in training, how often annotators marked them (unseen
+words, French ones included, get the prior and lean on the multilingual score). Trained on BABE's expert-marked biased words (English US news); French
 carries over because USE places a French word near its English counterpart, not through a word
 list. Word vectors are cached per word type, so a corpus costs one encoder call per distinct word.
 Words inside quotation spans are the speaker's, never the outlet's: they are not reported.
@@ -21,7 +22,7 @@ from annotate.models.framing import features, weights
 
 WordEncoder = Callable[[list[str]], np.ndarray]
 TOKEN_FEATURES = ("word", "previous_word", "next_word", "sentence", "title", "upper", "hyphen", "long",
-                  "first", "lexicon")
+                  "first", "lexicon", "known_rate", "known")
 MODEL_FILE = "loaded.npz"
 MAX_CACHED_WORDS = 200_000
 # Probabilities of the exact bracket rule, as annotate.framing gives them (an aside is sure; an
@@ -95,8 +96,31 @@ def type_logits(model: weights.ModelFile, vecs: dict[str, np.ndarray]) -> dict[s
     return dict(zip(words, model["type"].logit(np.stack([vecs[w] for w in words])).tolist()))
 
 
+class KnownWords:
+    """How often each word seen in training was marked loaded: a smoothed log rate.
+
+    Words never seen (every French word, most rare English ones) get the prior and `known` = 0,
+    so the token model falls back on the multilingual word score for them.
+    """
+
+    def __init__(self, counts: dict[str, tuple[int, int]], prior: float, smoothing: float) -> None:
+        self.counts, self.prior, self.smoothing = counts, prior, smoothing
+
+    @classmethod
+    def from_model(cls, model: weights.ModelFile) -> "KnownWords":
+        t = model.tables
+        counts = dict(zip(t["vocab"].tolist(), zip(t["pos"].tolist(), t["neg"].tolist())))
+        return cls(counts, model.meta["known_prior"], model.meta["known_smoothing"])
+
+    def __call__(self, word: str) -> tuple[float, float]:
+        pos, neg = self.counts.get(word.lower(), (0, 0))
+        if pos + neg == 0:
+            return float(np.log(self.prior)), 0.0
+        return float(np.log((pos + self.smoothing * self.prior) / (pos + neg + self.smoothing))), 1.0
+
+
 def token_matrix(text: str, toks: list[Token], lang: str | None, logits: dict[str, float],
-                 sentence_logit: float) -> np.ndarray:
+                 sentence_logit: float, known: KnownWords) -> np.ndarray:
     """Stage-2 input, one row per token (TOKEN_FEATURES order)."""
     own = np.array([logits[t.text.lower()] for t in toks], dtype=np.float32)
     floor = np.float32(-6.0)  # "no neighbour": as unloaded as a word gets
@@ -107,7 +131,8 @@ def token_matrix(text: str, toks: list[Token], lang: str | None, logits: dict[st
                        len(t.text) >= 7, i == 0, hit] for i, (t, hit) in enumerate(zip(toks, lexicon))],
                      dtype=np.float32)
     sent = np.full((len(toks), 1), sentence_logit, dtype=np.float32)
-    return np.hstack([own[:, None], prev[:, None], nxt[:, None], sent, shape])
+    seen = np.array([known(t.text) for t in toks], dtype=np.float32)
+    return np.hstack([own[:, None], prev[:, None], nxt[:, None], sent, shape, seen])
 
 
 def _lexicon_hits(text: str, toks: list[Token], lang: str | None) -> list[bool]:
@@ -116,6 +141,15 @@ def _lexicon_hits(text: str, toks: list[Token], lang: str | None) -> list[bool]:
         return [False] * len(toks)
     hits = [(m.start(), m.end()) for m in features.loaded_matches(text, rl)]
     return [any(s < t.end and t.start < e for s, e in hits) for t in toks]
+
+
+_KNOWN: dict[int, KnownWords] = {}
+
+
+def _known(model: weights.ModelFile) -> KnownWords:
+    if id(model) not in _KNOWN:
+        _KNOWN[id(model)] = KnownWords.from_model(model)
+    return _KNOWN[id(model)]
 
 
 def token_probs(texts: list[str], lang: str | None, vectors: np.ndarray | None = None,
@@ -131,7 +165,8 @@ def token_probs(texts: list[str], lang: str | None, vectors: np.ndarray | None =
     if vectors is None:
         vectors = words.encode_texts(texts) if texts else np.zeros((0, model.meta["dim"]), dtype=np.float32)
     sent = model["sentence"].logit(vectors) if len(texts) else np.zeros(0)
-    return [model["token"].predict(token_matrix(text, ts, lang, logits, float(sl))) if ts else np.zeros(0)
+    known = _known(model)
+    return [model["token"].predict(token_matrix(text, ts, lang, logits, float(sl), known)) if ts else np.zeros(0)
             for text, ts, sl in zip(texts, toks, sent)]
 
 

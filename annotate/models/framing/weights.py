@@ -37,9 +37,11 @@ class MLP:
 
 @dataclass(frozen=True)
 class ModelFile:
-    """The networks of one file by part name, and its metadata (provenance, features, figures)."""
+    """The networks of one file by part name, its metadata (provenance, features, figures) and
+    any plain tables stored with it (e.g. a vocabulary with counts)."""
     parts: dict
     meta: dict
+    tables: dict = None
 
     def __getitem__(self, part: str) -> MLP:
         return self.parts[part]
@@ -52,9 +54,15 @@ def from_sklearn(estimator, threshold: float = 0.5) -> MLP:
     return MLP((estimator.coef_.T,), (estimator.intercept_,), threshold)
 
 
-def save(path: Path, parts: dict[str, MLP], meta: dict) -> None:
-    """Write networks as float32 arrays + JSON metadata (no object arrays, so no pickle)."""
+def save(path: Path, parts: dict[str, MLP], meta: dict, tables: dict[str, np.ndarray] | None = None) -> None:
+    """Write networks as float32 arrays + JSON metadata + plain tables (numbers or fixed-width
+    unicode: no object arrays, so no pickle)."""
     arrays = {"meta": np.array(json.dumps(meta, sort_keys=True))}
+    for name, table in (tables or {}).items():
+        table = np.asarray(table)
+        if table.dtype == object:
+            raise ValueError(f"table {name!r} would need pickle")
+        arrays[f"table_{name}"] = table
     for name, mlp in parts.items():
         arrays.update({f"{name}.w{i}": np.asarray(w, dtype=np.float32) for i, w in enumerate(mlp.coefs)})
         arrays.update({f"{name}.b{i}": np.asarray(b, dtype=np.float32) for i, b in enumerate(mlp.intercepts)})
@@ -67,10 +75,11 @@ def save(path: Path, parts: dict[str, MLP], meta: dict) -> None:
 def load(name: str) -> ModelFile:
     """The models stored as weights/`name` (allow_pickle=False: a file cannot run code)."""
     with np.load(WEIGHTS_DIR / name, allow_pickle=False) as z:
-        names = sorted({k.split(".")[0] for k in z.files if k != "meta"})
+        names = sorted({k.split(".")[0] for k in z.files if k != "meta" and not k.startswith("table_")})
+        tables = {k[len("table_"):]: z[k] for k in z.files if k.startswith("table_")}
         parts = {}
         for part in names:
             layers = sum(1 for k in z.files if k.startswith(f"{part}.w"))
             parts[part] = MLP(tuple(z[f"{part}.w{i}"] for i in range(layers)),
                               tuple(z[f"{part}.b{i}"] for i in range(layers)), float(z[f"{part}.threshold"]))
-        return ModelFile(parts, json.loads(str(z["meta"])))
+        return ModelFile(parts, json.loads(str(z["meta"])), tables)
