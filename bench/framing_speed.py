@@ -2,8 +2,9 @@
 
 Takes 7,500 real news sentences (CheckThat! 2025 all splits, then BABE) with their USE vectors
 already computed (as the vector cache holds them when suggestions run), then times:
-sentence_scores (MLP + cheap features; with and without the rule spans passed in), loaded-word tagging with the word-vector cache cold (one
-USE call over the distinct words) and warm (a second pass). Prints JSON.
+sentence_scores (MLP + cheap features; with and without the rule spans passed in), loaded-word
+tagging with the word-vector cache cold (one USE call over the distinct words) and warm (a second
+pass). Prints JSON.
 Usage: .venv/bin/python bench/framing_speed.py
 """
 from __future__ import annotations
@@ -67,7 +68,8 @@ def main() -> None:
     _, t_warm = timed(run)
     print(json.dumps({
         "bench": "framing_speed", "passages": len(texts), "word_types": n_types,
-        "sentence_scores_s": t_sent, "sentence_scores_given_rule_spans_s": t_sent_rules, "loaded_words_cold_s": t_cold, "loaded_words_warm_s": t_warm,
+        "sentence_scores_s": t_sent, "sentence_scores_given_rule_spans_s": t_sent_rules,
+        "loaded_words_cold_s": t_cold, "loaded_words_warm_s": t_warm,
         "loaded_spans": sum(len(s) for batch in spans for s in batch),
         "note": "vectors precomputed (USE, as in the vector cache); cold = USE encodes each distinct word once",
     }))

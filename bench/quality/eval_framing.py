@@ -54,7 +54,8 @@ def sentence_rows() -> list[dict]:
     probs = sentence.sentence_scores(d.vectors("use", texts), texts, "en")
     gold = [r["derived_fact_vs_editorial"] == "editorial" for r in rows]
     out.append(row("editorial framing (sentence)", "BABE SG2 opinion (fact vs writer's opinion)",
-                   "babe test part (20%, salted hash)", "macro-F1", f1_score(gold, probs >= threshold, average="macro")))
+                   "babe test part (20%, salted hash)", "macro-F1",
+                   f1_score(gold, probs >= threshold, average="macro")))
     out.extend(demo_rows(threshold))
     return out
 

@@ -5,9 +5,10 @@ vector of the word alone: is this word loaded, whatever its context? (2) A token
 regression) combines the word's score with its neighbours' scores, a sentence-level score from
 the sentence's USE vector ("does this sentence carry loaded words?"), word shape, the framing
 rules' lexicon hit and, for words seen in training, how often annotators marked them (unseen
-words, French ones included, get the prior and lean on the multilingual score). Trained on BABE's expert-marked biased words (English US news); French
-carries over because USE places a French word near its English counterpart, not through a word
-list. Word vectors are cached per word type, so a corpus costs one encoder call per distinct word.
+words, French ones included, get the prior and lean on the multilingual score). Trained on
+BABE's expert-marked biased words (English US news); French carries over because USE places a
+French word near its English counterpart, not through a word list. Word vectors are cached per
+word type, so a corpus costs one encoder call per distinct word.
 Words inside quotation spans are the speaker's, never the outlet's: they are not reported.
 """
 from __future__ import annotations
