@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install demo test bench browser clean
+.PHONY: install demo test bench quality browser clean
 
 $(STAMP): requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "presslens needs $(PYTHON)"; exit 1; }
@@ -36,6 +36,10 @@ test: install browser
 # Every bench/*.py, each in its own process; each must print JSON (gathered in bench/out/results.json).
 bench: install
 	$(PY) bench/run_all.py
+
+# Learned-model quality: every bench/quality/eval_*.py, one row per figure (bench/quality/out/quality.md).
+quality: install
+	$(PY) bench/quality/run.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis test-artifacts

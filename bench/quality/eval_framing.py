@@ -1,0 +1,150 @@
+"""Quality of the learned framing models (annotate/models/framing) on splits they never saw.
+
+Rows (protocol of bench/quality/run.py): sentence-level SUBJ macro-F1 on CheckThat! 2025
+dev_test_{en,de,it} (held out) and dev_* (tuned on, labelled so); BABE opinion on its held-out
+test part; French passages of the demo gold; loaded-word recall/precision on BABE's held-out test
+part (and the word-list rules on the same part, for comparison); French carry-over on the
+hand-written fixture tests/data/framing_fr_cases.json. Usage: python bench/quality/eval_framing.py
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import f1_score
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from annotate.models.framing import features, loaded, sentence  # noqa: E402
+from bench.quality import _framing_data as d  # noqa: E402
+
+FR_CASES = ROOT / "tests" / "data" / "framing_fr_cases.json"
+DEMO_GOLD = ROOT / "tests" / "data" / "demo_gold_annotations.json"
+SENT_MODEL = "annotate/models/framing/sentence.npz (MLP over USE + cheap features)"
+LOADED_MODEL = "annotate/models/framing/loaded.npz (word-type + token logistic regressions over USE)"
+
+
+def row(task, data, split, metric, figure, goal=None, model=SENT_MODEL, note=None) -> dict:
+    return {"task": task, "data": data, "split": split, "metric": metric,
+            "figure": None if figure is None else round(float(figure), 4), "goal": goal, "model": model,
+            "note": note}
+
+
+def skipped(task: str, data: str, why: str) -> dict:
+    return row(task, data, "–", "skipped", None, model=None, note=why)
+
+
+def sentence_rows() -> list[dict]:
+    out = []
+    threshold = sentence.model_info()["threshold"]
+    for split, note in (("dev_test", None), ("dev", "tuned on: threshold and hyperparameters chosen on dev_*")):
+        for lang in d.LANGS:
+            rows = d.checkthat(split, lang)
+            texts = [r["text"] for r in rows]
+            probs = sentence.sentence_scores(d.vectors("use", texts), texts, lang)
+            gold = [r["label"] == "SUBJ" for r in rows]
+            goal = ">= 0.78" if (split, lang) == ("dev_test", "en") else None
+            out.append(row("editorial framing (sentence)", "CheckThat 2025 subjectivity", f"{split}_{lang}",
+                           "macro-F1 SUBJ/OBJ", f1_score(gold, probs >= threshold, average="macro"), goal, note=note))
+    rows = [r for r in d.babe("test") if r["derived_fact_vs_editorial"] in ("fact", "editorial")]
+    texts = [r["text"] for r in rows]
+    probs = sentence.sentence_scores(d.vectors("use", texts), texts, "en")
+    gold = [r["derived_fact_vs_editorial"] == "editorial" for r in rows]
+    out.append(row("editorial framing (sentence)", "BABE SG2 opinion (fact vs writer's opinion)",
+                   "babe test part (20%, salted hash)", "macro-F1",
+                   f1_score(gold, probs >= threshold, average="macro")))
+    out.extend(demo_rows(threshold))
+    return out
+
+
+def demo_rows(threshold: float) -> list[dict]:
+    """French: passages of the demo gold labelled editorial_framing vs the rest."""
+    from corpus.segment import segment
+
+    gold = json.loads(DEMO_GOLD.read_text(encoding="utf-8"))["articles"]
+    texts, labels = [], []
+    for name, article in gold.items():
+        passages = {p.text[:40]: p.text for p in segment((ROOT / "corpus" / "demo" / name).read_text(encoding="utf-8"))}
+        for prefix, label in article["passages"].items():
+            if prefix[:40] in passages:
+                texts.append(passages[prefix[:40]])
+                labels.append(label == "editorial_framing")
+    probs = sentence.sentence_scores(d.vectors("use", texts), texts, "fr")
+    note = (f"{len(texts)} French passages of the demo gold (tests/data); the model never saw them, but the "
+            "French rule lexicon it uses as a feature was written from these articles")
+    return [row("editorial framing (sentence)", "demo corpus gold (fr)", "all demo gold passages", "macro-F1",
+                f1_score(labels, probs >= threshold, average="macro"), note=note)]
+
+
+def word_scores(pred: list[set], gold: list[set]) -> tuple[float, float]:
+    tp = sum(len(p & g) for p, g in zip(pred, gold))
+    return tp / max(sum(map(len, gold)), 1), tp / max(sum(map(len, pred)), 1)
+
+
+def loaded_rows() -> list[dict]:
+    rows = d.babe("test")
+    texts = [r["text"] for r in rows]
+    gold = [{w.lower() for w in r["biased_words"]} for r in rows]
+    words = loaded.WordVectors(lambda ws: d.vectors("use", ws))
+    found = loaded.batch_loaded_spans(texts, "en", [[] for _ in texts], d.vectors("use", texts), words=words)
+    recall, precision = word_scores([{s.text.lower() for s in spans} for spans in found], gold)
+    rules = [{m.group().lower() for m in features.loaded_matches(t, "en")} for t in texts]
+    r_recall, r_precision = word_scores(rules, gold)
+    data, split = "BABE SG2 biased words", "babe test part (20%, salted hash)"
+    rule_model = "annotate/framing_lexicon.py EN_LOADED (word list)"
+    out = [row("loaded words (span)", data, split, "recall", recall, ">= 0.60", LOADED_MODEL),
+           row("loaded words (span)", data, split, "precision", precision, ">= 0.50", LOADED_MODEL),
+           row("loaded words (span)", data, split, "recall", r_recall, None, rule_model),
+           row("loaded words (span)", data, split, "precision", r_precision, None, rule_model)]
+    return out + french_rows(words) + demo_span_rows()
+
+
+def demo_span_rows() -> list[dict]:
+    """French demo gold: share of its framing spans in which the tagger (with the bracket rule)
+    finds at least one span, and how many words it tags over all content passages."""
+    from corpus.segment import segment
+
+    gold = json.loads(DEMO_GOLD.read_text(encoding="utf-8"))["articles"]
+    spans = [f for article in gold.values() for f in article["framing"]]
+    touched = sum(bool(loaded.framing_spans(f, "fr")) for f in spans)
+    passages = [p.text for name in gold for p in segment((ROOT / "corpus" / "demo" / name).read_text(encoding="utf-8"))
+                if p.content]
+    tagged = sum(len(f) for f in loaded.batch_loaded_spans(passages, "fr"))
+    note = (f"{len(spans)} gold framing spans of the demo corpus (mostly whole sentences); the tagger marks "
+            f"{tagged} words in {len(passages)} content passages: it is conservative on French")
+    return [row("loaded words (span)", "demo corpus gold (fr)", "all demo gold framing spans",
+                "share of spans with a tagged word or bracket", touched / max(len(spans), 1), None, LOADED_MODEL, note)]
+
+
+def french_rows(words) -> list[dict]:
+    cases = json.loads(FR_CASES.read_text(encoding="utf-8"))["cases"]
+    texts = [c["text"] for c in cases]
+    vecs = d.vectors("use", texts)
+    found = loaded.batch_loaded_spans(texts, "fr", None, vecs, words=words)
+    recall, precision = word_scores([{s.text.lower() for s in f} for f in found],
+                                    [{w.lower() for w in c["loaded"]} for c in cases])
+    probs = sentence.sentence_scores(vecs, texts, "fr")
+    acc = np.mean((probs >= sentence.model_info()["threshold"]) == np.array([c["subjective"] for c in cases]))
+    data, split = "hand-written French cases (tests/data/framing_fr_cases.json)", f"all {len(cases)} cases"
+    note = "written for presslens, never used for training or tuning; quoted words count as not loaded"
+    return [row("loaded words (span)", data, split, "recall", recall, None, LOADED_MODEL, note),
+            row("loaded words (span)", data, split, "precision", precision, None, LOADED_MODEL, note),
+            row("editorial framing (sentence)", data, split, "accuracy", acc, None, SENT_MODEL, note)]
+
+
+def main() -> None:
+    out = []
+    if not d.CHECKTHAT.exists() or not d.BABE.exists():
+        why = f"dev data not found under {d.DATA} (see its README)"
+        out = [skipped("editorial framing (sentence)", "CheckThat 2025 subjectivity", why),
+               skipped("loaded words (span)", "BABE SG2 biased words", why)]
+    else:
+        out = sentence_rows() + loaded_rows()
+    print(json.dumps({"rows": out}, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
