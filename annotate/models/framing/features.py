@@ -12,8 +12,8 @@ import re
 
 import numpy as np
 
-from annotate import framing as _rules
-from annotate import quotes as _quotes
+from annotate.rules import framing as _rules
+from annotate.rules import quotes as _quotes
 
 WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
@@ -108,7 +108,7 @@ def find_rule_spans(text: str, lang: str, quote_spans=None) -> list:
 
 
 def _quote_spans(text: str) -> list:
-    from annotate.spans import make_span
+    from annotate.rules.spans import make_span
 
     return [make_span(text, s, e, "quotation") for s, e in _quotes.quote_marks(text)]
 
@@ -126,6 +126,6 @@ def quote_ranges(text: str) -> list[tuple[int, int]]:
 
 def loaded_matches(text: str, lang: str) -> list[re.Match]:
     """Matches of the rules' loaded-word lexicon (annotate.framing_lexicon) in `text`."""
-    from annotate import framing_lexicon as _lex
+    from annotate.rules import lexicon as _lex
 
     return list(_lex.LOADED[lang].finditer(text))
