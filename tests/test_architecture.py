@@ -1,5 +1,5 @@
 """The shape of the codebase: layers import only downward, each table is queried only by the
-layer that owns it (corpus.schema.TABLE_OWNERS), no import cycle, small folders and modules.
+layer that owns it (corpus.ownership.TABLE_OWNERS), no import cycle, small folders and modules.
 
 Everything is read with `ast` from the source files, so the checks see function-level imports
 and SQL inside f-strings as well.
@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from corpus.schema import LAYERS, TABLE_OWNERS, migrate
+from corpus.ownership import LAYERS, TABLE_OWNERS
+from corpus.schema import migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 RANK = {layer: i for i, layer in enumerate(LAYERS)}
