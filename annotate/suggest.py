@@ -65,16 +65,54 @@ def load_model(db: sqlite_utils.Database, project_id: int | None = None, encoder
     return (model, enc) if enc.model_id == model.encoder_id else (None, None)
 
 
-def score(db: sqlite_utils.Database, passages: list[dict], model=None, encoder=None) -> tuple[np.ndarray, str]:
-    """(n, 3) label probabilities (LABELS order) for passage rows, and the source that made them."""
+def local_spans(passages: list[dict]) -> list[list[Span]]:
+    """Each passage's rule spans in its own offsets (what the passage-level models read)."""
+    return [[s.shift(-p["start"]) for s in passage_spans(p)] for p in passages]
+
+
+def learned_framing(db: sqlite_utils.Database, passages: list[dict], spans: list[list[Span]]):
+    """The learned framing models over `passages` (grouped by language), or None when their
+    encoder cannot be loaded here (then the rules' word lists stay). Vectors come from the cache."""
+    from annotate.models.framing import apply
+    from compare.embed import get_encoder
+    from compare.store import passage_vectors
+
+    try:
+        enc = get_encoder(apply.encoder_name())
+    except Exception:  # the bundled encoder is missing from this install: rules decide
+        return None
+    words = apply.CachedWords(lambda ws: passage_vectors(db, enc, ws))
+    probs, out = np.zeros(len(passages)), [[] for _ in passages]
+    for lang in dict.fromkeys(rule_lang(p.get("lang")) for p in passages):
+        idx = [i for i, p in enumerate(passages) if rule_lang(p.get("lang")) == lang]
+        texts = [passages[i]["text"] for i in idx]
+        result = apply.learned_framing(texts, lang, passage_vectors(db, enc, texts), [spans[i] for i in idx], words)
+        for k, i in enumerate(idx):
+            probs[i], out[i] = result.probs[k], result.spans[k]
+    return apply.FramingResult(probs, out)
+
+
+def score(db: sqlite_utils.Database, passages: list[dict], model=None, encoder=None,
+          spans: list[list[Span]] | None = None, framing=None) -> tuple[np.ndarray, str]:
+    """(n, 3) label probabilities (LABELS order) for passage rows, and the source that made them.
+
+    A project's trained classifier decides when there is one; else the rules' quotation share
+    with the learned framing probability (annotate.models.framing), else the rules alone.
+    """
     from annotate.models.features import rule_features
 
     if not passages:
         return np.zeros((0, len(LABELS))), "rule"
-    spans = [[s.shift(-p["start"]) for s in passage_spans(p)] for p in passages]
+    spans = local_spans(passages) if spans is None else spans
     if model is None:
-        probs = [[rules.rule_scores(p["text"], sp)[lab] for lab in LABELS] for p, sp in zip(passages, spans)]
-        return np.asarray(probs, dtype=np.float64), "rule"
+        probs = np.asarray([[rules.rule_scores(p["text"], sp)[lab] for lab in LABELS]
+                            for p, sp in zip(passages, spans)], dtype=np.float64)
+        framing = framing if framing is not None else learned_framing(db, passages, spans)
+        if framing is None:
+            return probs, "rule"
+        from annotate.models.framing import apply
+
+        return apply.passage_probs(probs, framing.probs, LABELS), "model"
     feats = np.stack([rule_features(p["text"], sp) for p, sp in zip(passages, spans)])
     vecs = None
     if model.encoder_id:
@@ -95,6 +133,7 @@ def run_suggestions(db: sqlite_utils.Database, article_ids: list[str], encoder=N
 
     model, enc = load_model(db, project_id, encoder)
     out: dict = {"passages": {}, "spans": [], "source": "rule", "model": model.name if model else "rules"}
+    passage_model = model.name if model else "rules"
     rows: list[dict] = []
     for article_id in dict.fromkeys(article_ids):
         article = cstore.get_article(db, article_id)
@@ -102,20 +141,28 @@ def run_suggestions(db: sqlite_utils.Database, article_ids: list[str], encoder=N
             raise NotFound(f"no article with id {article_id!r}")
         all_passages = cstore.get_passages(db, article_id)
         content = [dict(p, lang=article.get("lang")) for p in all_passages if p["content"]]
-        probs, source = score(db, content, model, enc)
+        local = local_spans(content)
+        framing = learned_framing(db, content, local) if content else None
+        if framing is not None:
+            local = framing.spans
+        probs, source = score(db, content, model, enc, spans=local, framing=framing)
         out["source"] = source
+        if model is None and source == "model":
+            from annotate.models.framing.apply import PASSAGE_MODEL
+
+            out["model"] = passage_model = PASSAGE_MODEL
         for p in all_passages:
             out["passages"][p["id"]] = {"label": None, "scores": {}}
-        spans = speakers.resolve_pronouns([s for p in content for s in passage_spans(p)])
+        spans = speakers.resolve_pronouns([s.shift(p["start"]) for p, sp in zip(content, local) for s in sp])
         by_passage = {p["id"]: [s for s in spans if p["start"] <= s.start < p["end"]] for p in content}
         for p, pr in zip(content, probs):
-            rows.extend(_article_rows(article["text"], p, pr, source, out, model, by_passage[p["id"]]))
+            rows.extend(_article_rows(article["text"], p, pr, source, out, passage_model, by_passage[p["id"]]))
     if store:
         sstore.replace_suggestions(db, list(dict.fromkeys(article_ids)), rows)
     return out
 
 
-def _article_rows(text: str, passage: dict, probs: np.ndarray, source: str, out: dict, model,
+def _article_rows(text: str, passage: dict, probs: np.ndarray, source: str, out: dict, model_name: str,
                   spans: list[Span]) -> list[dict]:
     """Fill `out` for one passage and return its annotation rows (passage label + spans)."""
     scores = {lab: round(float(v), 4) for lab, v in zip(LABELS, probs)}
@@ -123,7 +170,7 @@ def _article_rows(text: str, passage: dict, probs: np.ndarray, source: str, out:
     out["passages"][passage["id"]] = {"label": label, "scores": scores}
     base = {"passage_id": passage["id"], "article_id": passage["article_id"]}
     rows = [{**base, "start": passage["start"], "end": passage["end"], "label": label, "source": source,
-             "prob": scores[label], "model": model.name if model else "rules"}]
+             "prob": scores[label], "model": model_name}]
     for span in spans:
         assert text[span.start:span.end] == span.text, "span offsets must index the article text"
         if span.label == "sourced_fact" and span.cue is None:
@@ -134,10 +181,10 @@ def _article_rows(text: str, passage: dict, probs: np.ndarray, source: str, out:
 
 
 def _span_columns(span: Span) -> dict:
-    spk, cue = span.speaker, span.cue
+    spk, cue, learned = span.speaker, span.cue, span.meta.get("model")
     return {
-        "start": span.start, "end": span.end, "label": span.label, "source": "rule", "prob": round(span.prob, 4),
-        "model": f"rules:{span.kind}",
+        "start": span.start, "end": span.end, "label": span.label, "source": "model" if learned else "rule",
+        "prob": round(span.prob, 4), "model": learned or f"rules:{span.kind}",
         "speaker_start": spk.start if spk else None, "speaker_end": spk.end if spk else None,
         "speaker_text": spk.text if spk else None,
         "cue_start": cue.start if cue else None, "cue_end": cue.end if cue else None,

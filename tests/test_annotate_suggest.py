@@ -52,7 +52,7 @@ def test_rules_label_passages_with_probabilities_and_spans(db, article):
     for pid in ids[:-1]:
         assert sum(out["passages"][pid]["scores"].values()) == pytest.approx(1.0, abs=1e-3)
     assert out["passages"][ids[-1]] == {"label": None, "scores": {}}
-    assert out["source"] == "rule"
+    assert out["source"] == "model" and out["model"] == "framing:sentence+rules"  # learned framing + rules
     text = db.execute("SELECT text FROM articles WHERE id = ?", [article]).fetchone()[0]
     for span in out["spans"]:
         assert text[span["start"]:span["end"]] == span["text"] and span["article_id"] == article
@@ -70,7 +70,7 @@ def machine_suggestions(db, article: str) -> list[dict]:
 def test_suggestions_are_stored_and_replaced_without_touching_human_labels(db, article):
     run_suggestions(db, [article])
     first = machine_suggestions(db, article)
-    assert first and {r["source"] for r in first} == {"rule"} and all(r["project_id"] is None for r in first)
+    assert first and {r["source"] for r in first} == {"rule", "model"} and all(r["project_id"] is None for r in first)
     pid = passage_ids(db, article)[1]
     human = store.add_label(db, pid, "editorial_framing", source="human", annotator_id=make_user(db, "ann"))
     rejected = next(r for r in first if r["passage_id"] == pid)
@@ -193,11 +193,13 @@ def test_demo_corpus_matches_the_dev_gold(db):
     assert result["passage_accuracy"] >= 0.85
 
 
-def test_rules_decide_when_the_models_encoder_cannot_be_loaded(db, article, fake_encoder):
+def test_bundled_models_decide_when_the_trained_classifiers_encoder_cannot_be_loaded(db, article, fake_encoder):
     train_model(db, encoder=fake_encoder)  # the fake encoder has no name get_encoder can load
     out = run_suggestions(db, [article])
-    assert out["source"] == "rule" and out["model"] == "rules"
-    assert {r["source"] for r in machine_suggestions(db, article)} == {"rule"}
+    assert out["source"] == "model" and out["model"] == "framing:sentence+rules"
+    models = {r["model"] for r in machine_suggestions(db, article)}
+    assert not any(m.startswith("logreg") for m in models)  # the unloadable classifier decided nothing
+    assert "framing:sentence+rules" in models
 
 
 def test_annotate_group_is_registered_on_the_root_cli():
