@@ -1,0 +1,185 @@
+"""The learned speech tagger: indirect and direct speech, sources, cues, guards, offsets, loading."""
+from __future__ import annotations
+
+import json
+import pickle
+
+import pytest
+
+from annotate.models.speech import Attribution, SpeechModel, find_attributions, find_many
+from annotate.models.speech import decode
+from annotate.models.speech.features import cue_words
+from annotate.models.speech.model import MODEL_FILE
+from annotate.models.speech.tokens import quote_pairs, tokenize
+
+
+def check_offsets(text: str, found: list[Attribution]) -> None:
+    for a in found:
+        for s in (a.content, a.cue, a.source, a.speaker, *a.pieces):
+            assert s is None or text[s.start:s.end] == s.text, s
+
+
+def one(text: str, lang: str) -> Attribution:
+    found = find_attributions(text, lang)
+    check_offsets(text, found)
+    assert len(found) == 1, [a.as_dict() for a in found]
+    return found[0]
+
+
+def test_indirect_speech_with_that_gives_content_source_and_cue():
+    a = one("The minister said that taxes would rise.", "en")
+    assert "taxes would rise" in a.content.text and not a.direct
+    assert a.source.text == "The minister" and a.cue.text == "said"
+
+
+def test_according_to_names_the_source_after_the_cue():
+    a = one("According to the ministry, unemployment fell by two percent last year.", "en")
+    assert "unemployment fell" in a.content.text
+    assert "ministry" in a.source.text and "According" in a.cue.text
+
+
+def test_direct_quote_with_said_after_is_direct():
+    a = one("“We will not back down,” said John Smith, the mayor of the city.", "en")
+    assert a.direct and a.content.text.startswith("“We will not back down")
+    assert "John Smith" in a.source.text and a.cue.text == "said"
+
+
+def test_french_selon_gives_reported_speech():
+    a = one("Selon le ministre de l'Intérieur, la délinquance a baissé de 5 % l'an dernier.", "fr")
+    assert "la délinquance a baissé" in a.content.text
+    assert "ministre" in a.source.text and a.cue.text.lower() == "selon"
+
+
+def test_french_incise_a_t_il_declare():
+    a = one("« Nous ne reculerons pas devant la menace », a-t-il déclaré.", "fr")
+    assert a.direct and a.content.text.startswith("« Nous ne reculerons")
+    assert "déclaré" in a.cue.text
+
+
+def test_french_incise_after_guillemets_names_the_speaker():
+    a = one("« C'est une erreur », a affirmé la députée.", "fr")
+    assert a.direct and a.source.text == "la députée" and a.cue.text == "a affirmé"
+
+
+def test_french_que_after_a_reporting_verb():
+    a = one("La présidente de la commission estime que le texte doit être réécrit.", "fr")
+    assert a.content.text.startswith("que le texte") and a.cue.text == "estime"
+    assert a.source.text == "La présidente de la commission"
+
+
+@pytest.mark.parametrize("text", [
+    "Des documents internes obtenus par le média montrent que la police utilise le logiciel « Vidéo Synopsis » depuis 2015.",
+    "La police utilise depuis 2015 le logiciel « Vidéo Synopsis », selon des documents internes obtenus par le média.",
+    "Le ministère a annoncé le lancement du logiciel « Vidéo Synopsis » dans dix villes.",
+])
+def test_product_name_in_guillemets_is_not_a_quotation_and_documents_are_not_verb_phrases(text):
+    found = find_attributions(text, "fr")
+    check_offsets(text, found)
+    assert not any(a.content.text.strip("« »,") == "Vidéo Synopsis" for a in found)
+    assert not any(a.source is not None and "obtenus" in a.source.text for a in found)
+
+
+def test_decoder_drops_a_quoted_title_even_when_tagged_as_content():
+    text = "Le ministère a présenté le logiciel « Vidéo Synopsis » hier."
+    toks = tokenize(text)
+    tags = ["O"] * len(toks)
+    start = next(i for i, t in enumerate(toks) if t.text == "«")
+    tags[start:start + 4] = ["B-CONTENT", "I-CONTENT", "I-CONTENT", "I-CONTENT"]
+    tags[2:4] = ["B-CUE", "I-CUE"]
+    assert decode.attributions(text, toks, tags, [0.9] * len(toks), cue_words()) == []
+    tags[start:start + 4] = ["O"] * 4
+    tags[5:len(toks) - 1] = ["B-CONTENT"] + ["I-CONTENT"] * (len(toks) - 7)
+    kept = decode.attributions(text, toks, tags, [0.9] * len(toks), cue_words())
+    assert [a.content.text for a in kept] == ["logiciel « Vidéo Synopsis » hier"]
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("An investigation published on Monday found that the agency had ignored repeated warnings.", "en"),
+    ("A report released by the agency said that the number of arrests had doubled.", "en"),
+    ("Une enquête publiée lundi affirme que la police a ignoré les alertes.", "fr"),
+])
+def test_speaker_is_never_a_verb_phrase(text, lang):
+    found = find_attributions(text, lang)
+    check_offsets(text, found)
+    for a in found:
+        if a.source is not None:
+            words = a.source.text.lower().split()
+            assert not {"published", "released", "publiée", "found", "said", "affirme"} & set(words), a.source
+
+
+def test_pronoun_source_names_the_earlier_speaker():
+    text = ("Senator Jane Doe said that the bill would pass next week. "
+            "She added that the vote had been delayed twice.")
+    found = find_attributions(text, "en")
+    check_offsets(text, found)
+    later = [a for a in found if a.source is not None and a.source.text == "She"]
+    assert later and later[0].speaker is not None and "Jane Doe" in later[0].speaker.text
+
+
+def test_offsets_index_the_whole_text_across_paragraphs():
+    text = ("Markets were calm on Monday.\n\n"
+            "The central bank said that rates would stay unchanged.\n"
+            "« C’est une erreur », a affirmé la députée.")
+    found = find_attributions(text, "en")
+    check_offsets(text, found)
+    assert any("rates would stay unchanged" in a.content.text for a in found)
+    assert all(a.content.start >= text.index("The central") for a in found)
+
+
+def test_quote_pairs_close_guillemets_and_run_unclosed_quotes_to_the_end():
+    assert quote_pairs("a « b » c “d” e") == [(2, 7), (10, 13)]
+    assert quote_pairs('He said "yes') == [(8, 12)]
+    toks = tokenize("« Oui », dit-il.")
+    assert [t.quote for t in toks[:3]] == [2, 1, 3]
+
+
+def test_model_loads_from_crfsuite_file_without_pickle(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("pickle must not be used to load the speech model")
+
+    monkeypatch.setattr(pickle, "load", refuse)
+    monkeypatch.setattr(pickle, "loads", refuse)
+    assert MODEL_FILE.read_bytes()[:4] == b"lCRF"  # crfsuite's own binary format
+    model = SpeechModel()
+    assert model.find("The mayor said that the bridge would reopen in May.", "en")
+
+
+def test_missing_weights_give_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="speech model weights not found"):
+        SpeechModel(tmp_path / "none.crfsuite")
+
+
+def test_french_dialogue_dash_is_direct_speech_cut_around_its_incise():
+    text = "— Demain, soit ! reprit-elle. J’aurai le temps de changer de toilette."
+    a = one(text, "fr")
+    assert a.direct and [p.text for p in a.pieces] == ["— Demain, soit !", "J’aurai le temps de changer de toilette."]
+    assert (a.cue.text, a.source.text) == ("reprit", "elle")
+
+
+def test_guillemets_cut_around_an_incise_inside_them():
+    a = one("« Je ne viendrai pas ce soir, dit le comte, car il pleut. »", "fr")
+    assert [p.text for p in a.pieces] == ["« Je ne viendrai pas ce soir", "car il pleut. »"]
+    assert (a.cue.text, a.source.text) == ("dit", "le comte")
+
+
+def test_long_paragraphs_are_cut_into_sequences_and_keep_exact_offsets():
+    filler = " ".join(f"Item {i} was discussed at length by the committee." for i in range(40))
+    text = filler + " The mayor said that the bridge would reopen in May."
+    found = find_attributions(text, "en")
+    check_offsets(text, found)
+    assert any("bridge would reopen" in a.content.text and a.source.text == "The mayor" for a in found)
+
+
+def test_find_many_over_worker_processes_matches_one_by_one():
+    texts = ["The mayor said that the bridge would reopen in May.",
+             "“We are ready,” said the coach.", "Nothing to see here."] * 30
+    assert find_many(texts, "en", workers=2) == [find_attributions(t, "en") for t in texts]
+
+
+def test_eval_script_without_the_shared_data_prints_one_skipped_row(capsys, tmp_path, monkeypatch):
+    from bench.quality import eval_speech
+
+    monkeypatch.setattr(eval_speech, "POLNEAR_DEV", tmp_path / "absent.jsonl")
+    eval_speech.main()
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert len(rows) == 1 and rows[0]["note"].startswith("skipped") and rows[0]["figure"] is None
