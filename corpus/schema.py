@@ -241,6 +241,18 @@ def m007_web_sessions(db: sqlite_utils.Database) -> None:
     db.table("web_sessions").create_index(["user_id"])
 
 
+@migration
+def m008_exercise_options(db: sqlite_utils.Database) -> None:
+    # Class mode (annotate.campaign.class_store documents the columns) and each student's hand-in.
+    for column, kind, default in (("instructions", str, None), ("due_at", str, None), ("student_ids", str, None),
+                                  ("scaffold", int, 0), ("keep_blind", int, 0)):
+        db.table("exercises").add_column(column, kind, not_null_default=default)
+    db.table("exercise_submissions").create(
+        {"id": int, "exercise_id": int, "user_id": int, "handed_in_at": str}, pk="id", not_null={"handed_in_at"},
+        foreign_keys=[("exercise_id", "exercises", "id"), ("user_id", "users", "id")])
+    db.table("exercise_submissions").create_index(["exercise_id", "user_id"], unique=True)
+
+
 # Which layer owns each table: only that layer's modules query it; the others go through its
 # functions (tests/test_architecture.py checks every SQL string against this map). Every table
 # the migrations create is listed, FTS shadow tables with their base table.
@@ -255,7 +267,7 @@ TABLE_OWNERS: dict[str, str] = {
     "projects": "annotate", "project_labels": "annotate", "project_members": "annotate",
     "project_stories": "annotate", "annotations": "annotate", "annotation_history": "annotate",
     "assignments": "annotate", "gold_labels": "annotate", "classifiers": "annotate",
-    "suggestion_decisions": "annotate", "exercises": "annotate",
+    "suggestion_decisions": "annotate", "exercises": "annotate", "exercise_submissions": "annotate",
     "users": "web", "login_attempts": "web", "web_sessions": "web",
 }
 

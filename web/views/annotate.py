@@ -34,7 +34,7 @@ def page(project_id: int, article_id: str):
 def queue(project_id: int):
     db = get_db()
     access = project_access(db, g.user, project_id)
-    items = data.least_sure(db, project_id, g.user.id, sees_all=access.sees_all_labels)
+    items = data.least_sure(db, project_id, g.user.id, sees_all=access.sees_all_labels, exam=access.exam)
     outlets = {aid: (data.article_summary(db, aid) or {}).get("outlet", "") for aid in {i["article_id"] for i in items}}
     return render_template("queue.html", access=access, project=access.project, items=items, outlets=outlets,
                            titles={d.name: d.title for d in labels_store.get_scheme(db, project_id)})

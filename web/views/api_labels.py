@@ -68,7 +68,7 @@ def label_in_project(db, access: ProjectAccess, annotation_id: int, *, write: bo
         abort(404, description=f"annotation {annotation_id} not found")
     data.check_article_in_project(db, project_id, label["article_id"])
     mine = label["annotator_id"] == g.user.id
-    if not access.sees_all_labels and not data.blind_visible(db, label, g.user.id):
+    if not access.sees_all_labels and not data.blind_visible(db, label, g.user.id, access.exam):
         abort(404, description=f"annotation {annotation_id} not found")
     if write and label["source"] == "human" and not mine and not access.can_curate:
         abort(403, description="you can only change your own labels")
@@ -199,4 +199,4 @@ def queue(project_id: int):
     if not limit.isdigit() or not 1 <= int(limit) <= 500:
         abort(400, description="limit must be between 1 and 500")
     return jsonify({"ok": True, "queue": data.least_sure(db, project_id, g.user.id, int(limit),
-                                                         sees_all=access.sees_all_labels)})
+                                                         sees_all=access.sees_all_labels, exam=access.exam)})

@@ -25,6 +25,8 @@ def figures(db, access) -> dict:
                                                              with_suggestions=False)
         if source == "human":
             rows = [r for r in rows if r["annotator_id"] == g.user.id]
+        if source == "suggestions" and not access.sees_suggestions:  # an exercise hides the machine's answers
+            source, rows = "human", []
         return {**figs, "source": source, "shares": dd.label_shares(db, project_id, rows),
                 "quoted": dd.quoted(db, project_id, rows)}
     st = dd.project_stats(db, project_id)
