@@ -112,3 +112,19 @@ def test_student_logs_in_straight_into_the_exercise_and_hands_in(client, world, 
     curator = as_user(client, "curator")
     progress = curator.get(f"/api/exercises/{exercise['id']}/scores").get_json()["progress"]
     assert [p["handed_in_at"] is not None for p in progress] == [True, False]
+
+
+def test_export_page_offers_sources_and_downloads_gold_with_one_extension(client, world, appdb):
+    labels_store.set_gold(appdb, world["project"], world["pa"][0]["id"], "sourced_fact",
+                          decided_by=world["users"]["curator"])
+    curator = as_user(client, "curator")
+    page = client.get(f"/projects/{world['project']}/exports").get_data(as_text=True)
+    assert 'value="gold"' in page and 'value="annotator:annotator2"' in page
+    response = client.get(f"/projects/{world['project']}/exports/download?format=jsonl&source=gold")
+    assert response.headers["Content-Disposition"] == 'attachment; filename="Classe.gold.jsonl"'
+    assert [r.split('"source": ')[1][:6] for r in response.get_data(as_text=True).splitlines()] == ['"gold"']
+    bad = curator.get(f"/api/projects/{world['project']}/exports/download?format=doccano&source=all")
+    assert bad.status_code == 400 and "one label per span" in bad.get_json()["error"]
+    client.post("/logout", data={"csrf_token": curator.token})
+    as_user(client, "annotator")
+    assert client.get(f"/projects/{world['project']}/exports/download?format=jsonl&source=gold").status_code == 403

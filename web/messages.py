@@ -120,6 +120,16 @@ EN: dict[str, str] = {
     'annotate.exam': 'Exercise in progress: you see only your own labels, no suggestions.',
     'annotate.exam_scaffold': "Exercise in progress: you see only your own labels and the machine's suggestions.",
     'annotate.exam_back': 'Back to the exercise',
+    'exports.title': 'Export: {name}',
+    'exports.source': 'Which labels',
+    'exports.source_default': 'Default (every source; for doccano and spaCy: gold, else human, else suggestions)',
+    'exports.source_gold': 'Gold labels ({n})',
+    'exports.source_human': 'Every annotator (doccano/spaCy: one record per annotator)',
+    'exports.source_one': 'Only {name}',
+    'exports.source_suggestions': "The machine's suggestions",
+    'exports.source_all': 'Everything, each label marked with its source',
+    'exports.hint': 'Gold labels are marked in every format: ground_truth in Label Studio, a source field in JSONL, CSV, doccano and spaCy, an assessing annotation in W3C. doccano and spaCy hold one label per span, so they never mix sources or annotators.',
+    'exports.no_gold': 'No gold labels yet: set them in Curate to export the answer key.',
 }
 
 FR: dict[str, str] = {
@@ -244,6 +254,16 @@ FR: dict[str, str] = {
     'annotate.exam': 'Exercice en cours : vous ne voyez que vos propres étiquettes, sans suggestions.',
     'annotate.exam_scaffold': 'Exercice en cours : vous ne voyez que vos propres étiquettes et les suggestions de la machine.',
     'annotate.exam_back': "Retour à l'exercice",
+    'exports.title': 'Exporter : {name}',
+    'exports.source': 'Quelles étiquettes',
+    'exports.source_default': 'Par défaut (toutes les sources ; pour doccano et spaCy : la référence, sinon les humains, sinon les suggestions)',
+    'exports.source_gold': 'Étiquettes de référence ({n})',
+    'exports.source_human': 'Tous les annotateurs (doccano/spaCy : un enregistrement par annotateur)',
+    'exports.source_one': 'Seulement {name}',
+    'exports.source_suggestions': 'Les suggestions de la machine',
+    'exports.source_all': 'Tout, chaque étiquette marquée de sa source',
+    'exports.hint': "Les étiquettes de référence sont marquées dans chaque format : ground_truth dans Label Studio, un champ source dans JSONL, CSV, doccano et spaCy, une annotation « assessing » en W3C. doccano et spaCy n'ont qu'une étiquette par segment : ils ne mélangent jamais sources ni annotateurs.",
+    'exports.no_gold': "Pas encore d'étiquettes de référence : posez-les dans l'arbitrage pour exporter le corrigé.",
 }
 
 MESSAGES = {"en": EN, "fr": FR}
