@@ -130,6 +130,7 @@ EN: dict[str, str] = {
     'exports.source_all': 'Everything, each label marked with its source',
     'exports.hint': 'Gold labels are marked in every format: ground_truth in Label Studio, a source field in JSONL, CSV, doccano and spaCy, an assessing annotation in W3C. doccano and spaCy hold one label per span, so they never mix sources or annotators.',
     'exports.no_gold': 'No gold labels yet: set them in Curate to export the answer key.',
+    'annotate.reasons': 'Why:',
 }
 
 FR: dict[str, str] = {
@@ -264,6 +265,7 @@ FR: dict[str, str] = {
     'exports.source_all': 'Tout, chaque étiquette marquée de sa source',
     'exports.hint': "Les étiquettes de référence sont marquées dans chaque format : ground_truth dans Label Studio, un champ source dans JSONL, CSV, doccano et spaCy, une annotation « assessing » en W3C. doccano et spaCy n'ont qu'une étiquette par segment : ils ne mélangent jamais sources ni annotateurs.",
     'exports.no_gold': "Pas encore d'étiquettes de référence : posez-les dans l'arbitrage pour exporter le corrigé.",
+    'annotate.reasons': 'Pourquoi :',
 }
 
 MESSAGES = {"en": EN, "fr": FR}
