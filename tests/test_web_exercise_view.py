@@ -128,3 +128,21 @@ def test_export_page_offers_sources_and_downloads_gold_with_one_extension(client
     client.post("/logout", data={"csrf_token": curator.token})
     as_user(client, "annotator")
     assert client.get(f"/projects/{world['project']}/exports/download?format=jsonl&source=gold").status_code == 403
+
+
+def test_confusions_count_wrong_answers_most_frequent_first(appdb, world):
+    from annotate.campaign import classes as class_mode
+
+    users, pa, project = world["users"], world["pa"], world["project"]
+    exercise = class_mode.publish(appdb, project, world["story"], "Exo", users["curator"])
+    for p in pa[:3]:
+        labels_store.set_gold(appdb, project, p["id"], "quotation", decided_by=users["curator"])
+    for student in ("annotator", "annotator2"):
+        labels_store.add_label(appdb, pa[0]["id"], "sourced_fact", annotator_id=users[student], project_id=project)
+    labels_store.add_label(appdb, pa[1]["id"], "editorial_framing", annotator_id=users["annotator"], project_id=project)
+    labels_store.add_label(appdb, pa[2]["id"], "quotation", annotator_id=users["annotator"], project_id=project)
+    assert class_mode.confusions(appdb, exercise) == [
+        {"key": "quotation", "answer": "sourced_fact", "count": 2},
+        {"key": "quotation", "answer": "editorial_framing", "count": 1}]
+    mine = class_mode.overall(appdb, exercise, users["annotator"])
+    assert (mine["correct"], mine["total"], mine["answered"]) == (1, 3, 3)

@@ -109,15 +109,15 @@ def overall(db: sqlite_utils.Database, exercise: dict, user_id: int) -> dict:
 
 
 def confusions(db: sqlite_utils.Database, exercise: dict, limit: int = 5) -> list[dict]:
-    """The class's most common mistakes: (key label, answered label, how many answers), most
-    frequent first; a missing answer counts as answered None."""
+    """The class's most common confusions: (key label, the other label given, how many answers),
+    most frequent first. Unanswered passages are not confusions (progress counts them)."""
     key = answer_key(db, exercise)
     given = answers(db, exercise["project_id"])
     counts: Counter = Counter()
     for m in students(db, exercise):
         mine = given.get(m["user_id"], {})
-        counts.update((key[p], mine.get(p)) for p in key if mine.get(p) != key[p])
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1] or ""))
+        counts.update((key[p], mine[p]) for p in key if p in mine and mine[p] != key[p])
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     return [{"key": k, "answer": a, "count": n} for (k, a), n in ranked[:limit]]
 
 
