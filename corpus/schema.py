@@ -242,15 +242,15 @@ def m007_web_sessions(db: sqlite_utils.Database) -> None:
 
 
 @migration
-def m008_exercise_options(db: sqlite_utils.Database) -> None:
-    # Class mode (annotate.campaign.class_store documents the columns) and each student's hand-in.
+def m008_exercise_options(db: sqlite_utils.Database) -> None:  # annotate.campaign.class_store, label names
     for column, kind, default in (("instructions", str, None), ("due_at", str, None), ("student_ids", str, None),
                                   ("scaffold", int, 0), ("keep_blind", int, 0)):
         db.table("exercises").add_column(column, kind, not_null_default=default)
+    db.table("project_labels").add_column("titles", str)
     db.table("exercise_submissions").create(
-        {"id": int, "exercise_id": int, "user_id": int, "handed_in_at": str}, pk="id", not_null={"handed_in_at"},
-        foreign_keys=[("exercise_id", "exercises", "id"), ("user_id", "users", "id")])
-    db.table("exercise_submissions").create_index(["exercise_id", "user_id"], unique=True)
+        {"id": int, "exercise_id": int, "user_id": int, "handed_in_at": str}, pk="id",
+        foreign_keys=[("exercise_id", "exercises", "id"), ("user_id", "users", "id")],
+    ).create_index(["exercise_id", "user_id"], unique=True)
 
 
 # Which layer owns each table: only that layer's modules query it; the others go through its

@@ -148,9 +148,20 @@ def test_interface_language_follows_accept_language_then_user_choice(client, app
     assert "Sujets" in html
 
 
-def test_french_and_english_catalogues_have_the_same_keys():
-    from web.messages import EN, FR
-    assert set(EN) == set(FR)
+def test_french_and_english_catalogues_have_the_same_keys_and_placeholders():
+    import re
+
+    from babel.messages.pofile import read_po
+    from web.i18n import CATALOGUES
+
+    def load(loc):
+        with (CATALOGUES / loc / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+            return {m.id: m.string for m in read_po(fh) if m.id}
+
+    en, fr = load("en"), load("fr")
+    assert set(en) == set(fr) and all(fr.values())
+    for key in en:
+        assert set(re.findall(r"{(\w+)}", en[key])) == set(re.findall(r"{(\w+)}", fr[key])), key
 
 
 def test_static_js_never_builds_html_from_strings():

@@ -13,6 +13,7 @@ from annotate.labels.schemes import MACHINE_SOURCES
 from web import data
 from web.access import ProjectAccess, project_access
 from web.auth import login_required
+from web.i18n import localized_scheme
 from web.db import get_db
 
 bp = Blueprint("api_labels", __name__, url_prefix="/api/projects/<int:project_id>")
@@ -83,7 +84,7 @@ def list_labels(project_id: int, article_id: str):
     data.check_article_in_project(db, project_id, article_id)
     labels = data.visible_labels(db, [article_id], project_id, g.user.id, access.sees_all_labels)
     return jsonify({"ok": True, "labels": labels,
-                    "scheme": [d.as_dict() for d in labels_store.get_scheme(db, project_id)]})
+                    "scheme": [d.as_dict() for d in localized_scheme(db, project_id)]})
 
 
 @bp.post("/labels")

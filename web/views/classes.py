@@ -13,6 +13,7 @@ from annotate.labels import store as labels_store
 from web import data
 from web.access import project_access, visible_projects
 from web.auth import login_required
+from web.i18n import localized_scheme
 from web.db import get_db
 
 bp = Blueprint("classes", __name__)
@@ -118,7 +119,7 @@ def detail(exercise_id: int):
     exercise, access = exercise_access(db, exercise_id)
     story = data.get_story(db, exercise["story_id"]) or {"article_ids": []}
     articles = [a for a in (data.article_summary(db, a) for a in story["article_ids"]) if a]
-    scheme = labels_store.get_scheme(db, exercise["project_id"])
+    scheme = localized_scheme(db, exercise["project_id"])
     context = {"exercise": exercise, "access": access, "articles": articles,
                "titles": {d.name: d.title for d in scheme}, "scheme": scheme,
                "progress": class_mode.progress(db, exercise)}

@@ -7,6 +7,7 @@ from annotate.labels import store as labels_store
 from web import charts, dashboard_data as dd
 from web.access import project_access
 from web.auth import login_required
+from web.i18n import localized_scheme
 from web.db import get_db
 
 bp = Blueprint("dashboard", __name__)
@@ -17,7 +18,7 @@ def figures(db, access) -> dict:
     labels only, and no per-annotator data or changed quotes (those would reveal others' labels)."""
     project_id = access.project["id"]
     source, rows = dd.counted_labels(db, project_id)
-    scheme = labels_store.get_scheme(db, project_id)
+    scheme = localized_scheme(db, project_id)
     figs = {"series": [(d.name, d.title, d.color) for d in scheme], "coverage": dd.coverage(db, project_id)}
     if not access.sees_all_labels:
         if source == "gold":  # the gold labels are the class-mode answer key: never before reveal
