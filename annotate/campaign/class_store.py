@@ -24,8 +24,9 @@ class ExerciseOptions:
 
 
 def create_exercise(db: sqlite_utils.Database, project_id: int, story_id: int, title: str,
-                    created_by: int, options: ExerciseOptions = ExerciseOptions()) -> dict:
+                    created_by: int, options: ExerciseOptions | None = None) -> dict:
     """Publish `story_id` of `project_id` as an exercise (published at once, not revealed)."""
+    options = options or ExerciseOptions()
     eid = db.table("exercises").insert({
         "project_id": project_id, "story_id": story_id, "title": title.strip() or "Exercise",
         "published": 1, "revealed": 0, "created_by": created_by, "created_at": now(),

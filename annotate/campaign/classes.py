@@ -35,10 +35,11 @@ def students(db: sqlite_utils.Database, exercise: dict) -> list[dict]:
 
 
 def publish(db: sqlite_utils.Database, project_id: int, story_id: int, title: str, user_id: int,
-            options: ExerciseOptions = ExerciseOptions()) -> dict:
+            options: ExerciseOptions | None = None) -> dict:
     """Create the exercise and give each of its students every content passage of the story, so
     unanswered passages count in the score. Students work alone while it runs (visibility); the
     project itself becomes blind for good only when the teacher asks (`keep_blind`)."""
+    options = options or ExerciseOptions()
     passages = story_passages(db, project_id, story_id)
     annotators = {m["user_id"] for m in labels_store.list_members(db, project_id, "annotator")}
     strangers = set(options.student_ids) - annotators

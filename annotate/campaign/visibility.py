@@ -9,8 +9,8 @@ impossible to rule out cheaply, so the project errs on the side of hiding.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import sqlite_utils
 

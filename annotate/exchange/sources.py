@@ -11,8 +11,8 @@ they refuse `all`, and with `human` they write one record per (article, annotato
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import sqlite_utils
 

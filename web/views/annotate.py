@@ -8,8 +8,8 @@ from corpus import store as corpus_store
 from web import data
 from web.access import project_access
 from web.auth import login_required
-from web.i18n import localized_scheme
 from web.db import get_db
+from web.i18n import localized_scheme
 
 bp = Blueprint("annotate", __name__)
 

@@ -13,8 +13,8 @@ from annotate.labels.schemes import MACHINE_SOURCES
 from web import data
 from web.access import ProjectAccess, project_access
 from web.auth import login_required
-from web.i18n import localized_scheme
 from web.db import get_db
+from web.i18n import localized_scheme
 
 bp = Blueprint("api_labels", __name__, url_prefix="/api/projects/<int:project_id>")
 

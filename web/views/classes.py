@@ -13,8 +13,8 @@ from annotate.labels import store as labels_store
 from web import data
 from web.access import project_access, visible_projects
 from web.auth import login_required
-from web.i18n import localized_scheme
 from web.db import get_db
+from web.i18n import localized_scheme
 
 bp = Blueprint("classes", __name__)
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -86,7 +86,7 @@ def options_from(fields: dict, students: list) -> ExerciseOptions:
         if isinstance(value, bool) or not str(value).isdigit():
             abort(400, description="student_ids must be user ids (numbers)")
         ids.append(int(value))
-    flag = lambda k: fields.get(k) in (True, "1", "on", "true")  # noqa: E731
+    flag = lambda k: fields.get(k) in (True, "1", "on", "true")
     return ExerciseOptions(instructions=str(fields.get("instructions") or ""), due_at=due,
                            student_ids=tuple(ids), scaffold=flag("scaffold"), keep_blind=flag("keep_blind"))
 
@@ -139,7 +139,7 @@ def detail(exercise_id: int):
 def hand_in(exercise_id: int):
     """A student says they are done (their labels stay editable until the reveal)."""
     db = get_db()
-    exercise, access = exercise_access(db, exercise_id, need="annotate")
+    exercise, _ = exercise_access(db, exercise_id, need="annotate")
     if g.user.id not in [m["user_id"] for m in class_mode.students(db, exercise)]:
         abort(403, description="only the exercise's students hand it in")
     row = class_store.hand_in(db, exercise_id, g.user.id)

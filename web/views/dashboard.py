@@ -4,11 +4,12 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, render_template, request
 
 from annotate.labels import store as labels_store
-from web import charts, dashboard_data as dd
+from web import charts
+from web import dashboard_data as dd
 from web.access import project_access
 from web.auth import login_required
-from web.i18n import localized_scheme, translate
 from web.db import get_db
+from web.i18n import localized_scheme, translate
 
 bp = Blueprint("dashboard", __name__)
 

@@ -8,8 +8,8 @@ from annotate.labels import store as labels_store
 from web import auth_store, data
 from web.access import check_story, project_access, readable_story_ids, visible_projects
 from web.auth import login_required, manager_required
-from web.i18n import localized_scheme
 from web.db import get_db
+from web.i18n import localized_scheme
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
