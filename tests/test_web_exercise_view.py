@@ -146,3 +146,13 @@ def test_confusions_count_wrong_answers_most_frequent_first(appdb, world):
         {"key": "quotation", "answer": "editorial_framing", "count": 1}]
     mine = class_mode.overall(appdb, exercise, users["annotator"])
     assert (mine["correct"], mine["total"], mine["answered"]) == (1, 3, 3)
+
+
+def test_a_new_teacher_without_a_project_gets_a_hint_not_a_dead_end(client, appdb):
+    from tests.web_support import add_user
+
+    add_user(appdb, "newprof", "curator")
+    as_user(client, "newprof")
+    html = client.get("/classes").get_data(as_text=True)
+    assert 'id="no-project-hint"' in html and 'href="/projects"' in html
+    assert "your teacher will set one" not in html

@@ -47,7 +47,9 @@ def overview(db) -> dict:
         choices.append({"project": p, "stories": data.story_summaries(db, [s["id"] for s in stories]),
                         "students": labels_store.list_members(db, p["id"], "annotator"),
                         "gold": len(labels_store.list_gold(db, p["id"]))})
-    return {"exercises": exercises, "choices": choices, "curates": bool(curated)}
+    # a teacher account with no project yet gets the teacher's hint (make a project first), not the student's
+    teacher = bool(curated) or g.user.role in ("admin", "curator")
+    return {"exercises": exercises, "choices": choices, "curates": teacher}
 
 
 def student_landing(db, user) -> str | None:
