@@ -183,3 +183,24 @@ def test_templates_have_no_inline_handlers_or_executable_inline_script():
         for tag in re.findall(r"<script[^>]*>", source):
             assert 'src="' in tag or 'type="application/json"' in tag, (html.name, tag)
         assert "|safe" not in source.replace(" ", ""), html.name
+
+
+def test_merge_keys_adds_a_legacy_tables_new_keys_to_both_catalogues(tmp_path):
+    import importlib.util
+    import shutil
+
+    from babel.messages.pofile import read_po
+    from web.i18n import CATALOGUES
+
+    spec = importlib.util.spec_from_file_location("merge_keys", CATALOGUES / "merge_keys.py")
+    merge_keys = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(merge_keys)
+    root = tmp_path / "translations"
+    shutil.copytree(CATALOGUES, root)
+    legacy = tmp_path / "messages.py"
+    legacy.write_text('EN: dict[str, str] = {"zz.new": "New {n}", "nav.main": "Changed"}\n'
+                      'FR: dict[str, str] = {"zz.new": "Nouveau {n}"}\nMESSAGES = {"en": EN, "fr": FR}\n')
+    assert merge_keys.merge(merge_keys.from_messages_module(legacy), root) == ["zz.new"]
+    with (root / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        fr = {m.id: m.string for m in read_po(fh) if m.id}
+    assert fr["zz.new"] == "Nouveau {n}" and fr["nav.main"] == "Principal"  # existing entries kept
