@@ -14,6 +14,7 @@ page still reads.
 from __future__ import annotations
 
 import hashlib
+import os
 import tempfile
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def compile_catalogues(source: Path = CATALOGUES, cache_root: Path | None = None
         with po.open("rb") as fh:
             catalog = read_po(fh, locale=po.parent.parent.name, abort_invalid=True)
         mo.parent.mkdir(parents=True, exist_ok=True)
-        partial = mo.with_suffix(".tmp")
+        partial = mo.with_suffix(f".{os.getpid()}.tmp")  # one per process: two workers may start at once
         with partial.open("wb") as fh:
             write_mo(fh, catalog)
         partial.replace(mo)  # atomic: a second worker never reads half a file
