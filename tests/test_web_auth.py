@@ -204,3 +204,20 @@ def test_merge_keys_adds_a_legacy_tables_new_keys_to_both_catalogues(tmp_path):
     with (root / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
         fr = {m.id: m.string for m in read_po(fh) if m.id}
     assert fr["zz.new"] == "Nouveau {n}" and fr["nav.main"] == "Principal"  # existing entries kept
+
+
+def test_catalogues_compile_at_start_and_an_edited_po_is_never_served_stale(tmp_path):
+    import shutil
+
+    from babel.support import Translations
+    from web.i18n import CATALOGUES, compile_catalogues
+
+    source = tmp_path / "po"
+    shutil.copytree(CATALOGUES, source, ignore=shutil.ignore_patterns("*.py"))
+    first = compile_catalogues(source, tmp_path / "cache")
+    assert Translations.load(str(first), ["fr"]).gettext("nav.stories") == "Sujets"
+    po = source / "fr" / "LC_MESSAGES" / "messages.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Sujets"', 'msgstr "Affaires"'), encoding="utf-8")
+    second = compile_catalogues(source, tmp_path / "cache")
+    assert second != first and Translations.load(str(second), ["fr"]).gettext("nav.stories") == "Affaires"
+    assert not list(CATALOGUES.rglob("*.mo"))  # nothing compiled into the source tree
