@@ -38,6 +38,8 @@ def test_student_sees_only_own_labels_during_an_exercise_in_every_answer(client,
     assert student.get(f"/api/projects/{world['project']}/labels/{sugg['id']}/history").status_code == 404
     story = student.get(f"/api/stories/{world['story']}?project={world['project']}").get_json()
     assert [l["id"] for l in story["labels"]] == [mine["id"]]
+    outside = student.get(f"/api/stories/{world['story']}").get_json()  # the story without its project
+    assert outside["labels"] == []
     page = client.get(f"/projects/{world['project']}/articles/{world['a']}/annotate").get_data(as_text=True)
     assert 'id="exam-banner"' in page
     dash = student.get(f"/api/projects/{world['project']}/dashboard").get_json()

@@ -87,15 +87,30 @@ def visible_labels(db: sqlite_utils.Database, article_ids: list[str], project_id
     """Labels a user may see: the project's (blind projects: own + suggestions), or, outside a
     project, the machine suggestions only (human labels always belong to a project)."""
     out = []
+    hidden = project_id is None and exam_hides_suggestions(db, user_id, article_ids)
     for aid in article_ids:
         if project_id is None:
-            out += [l for l in labels_store.list_labels(db, article_id=aid, sources=MACHINE)
-                    if l.get("project_id") is None]
+            out += [] if hidden else [l for l in labels_store.list_labels(db, article_id=aid, sources=MACHINE)
+                                      if l.get("project_id") is None]
         elif sees_all:
             out += labels_store.list_labels(db, project_id=project_id, article_id=aid, viewer_id=user_id)
         else:
             out += campaign.annotator_view(db, project_id, user_id, article_id=aid)
     return out
+
+
+def exam_hides_suggestions(db: sqlite_utils.Database, user_id: int, article_ids: list[str]) -> bool:
+    """Whether `user_id` is a student in a running exercise (without scaffold) of a project that
+    holds any of these articles: then the machine's suggestions stay hidden outside the project
+    too (a story opened without its project would otherwise show them)."""
+    wanted = set(article_ids)
+    for project in labels_store.list_projects(db, user_id=user_id):
+        if project.get("my_role") == "curator":
+            continue
+        exam = visibility.exam_view(db, project["id"])
+        if exam and not exam.suggestions and wanted & set(labels_store.project_article_ids(db, project["id"])):
+            return True
+    return False
 
 
 def project_progress(db: sqlite_utils.Database, project_id: int) -> dict[int, dict]:
