@@ -186,3 +186,11 @@ def test_the_check_sees_english_on_the_same_pages_in_english(browser, site):
         visit(pg, site, url)
         assert len(english_on(pg, site, english_phrases())) >= 5, url
     pg.context.close()
+
+
+def test_login_page_reads_in_french(browser, site):
+    context = browser.new_context(locale="fr-FR", extra_http_headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    pg = context.new_page()
+    pg.goto(site["url"] + "/login")
+    assert english_on(pg, site, english_phrases()) == [] and "Connexion" in pg.inner_text("body")
+    context.close()
