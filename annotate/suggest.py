@@ -158,8 +158,31 @@ def run_suggestions(db: sqlite_utils.Database, article_ids: list[str], encoder=N
         for p, pr in zip(content, probs):
             rows.extend(_article_rows(article["text"], p, pr, source, out, passage_model, by_passage[p["id"]]))
     if store:
-        sstore.replace_suggestions(db, list(dict.fromkeys(article_ids)), rows)
+        sstore.replace_suggestions(db, list(dict.fromkeys(article_ids)), merge_rows(rows))
     return out
+
+
+def merge_rows(rows: list[dict]) -> list[dict]:
+    """One suggestion per (passage, label, span): rows that agree (the passage label and a rule
+    span covering the same passage, or two rules) become the most probable of them, with every
+    reason listed in `model` ("rules:framing + rules") and its speaker/cue where one has them.
+    The probability is the highest of the agreeing rows, not a sum: the rules' confidences are
+    not independent evidence (annotate/rules/params.py gives their provenance). Order is kept."""
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row["passage_id"], row["start"], row["end"], row["label"]), []).append(row)
+    merged = []
+    for group in groups.values():
+        best = max(group, key=lambda r: (r.get("prob") or 0.0, r.get("speaker_start") is not None))
+        ranked = sorted(group, key=lambda r: -(r.get("prob") or 0.0))  # strongest reason first
+        reasons = list(dict.fromkeys(r.get("model") or r["source"] for r in ranked))
+        extra = next((r for r in group if r.get("speaker_start") is not None or r.get("speaker_text")), best)
+        row = {**best, "model": " + ".join(reasons)}
+        for key in ("speaker_start", "speaker_end", "speaker_text", "cue_start", "cue_end", "cue_text"):
+            if row.get(key) is None and extra.get(key) is not None:
+                row[key] = extra[key]
+        merged.append(row)
+    return merged
 
 
 def _article_rows(text: str, passage: dict, probs: np.ndarray, source: str, out: dict, model_name: str,

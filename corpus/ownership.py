@@ -18,6 +18,6 @@ TABLE_OWNERS: dict[str, str] = {
     "projects": "annotate", "project_labels": "annotate", "project_members": "annotate",
     "project_stories": "annotate", "annotations": "annotate", "annotation_history": "annotate",
     "assignments": "annotate", "gold_labels": "annotate", "classifiers": "annotate",
-    "suggestion_decisions": "annotate", "exercises": "annotate",
+    "suggestion_decisions": "annotate", "exercises": "annotate", "exercise_submissions": "annotate",
     "users": "web", "login_attempts": "web", "web_sessions": "web", "jobs": "web", "share_links": "web",
 }

@@ -268,6 +268,18 @@ def m008_jobs_and_share_links(db: sqlite_utils.Database) -> None:
     db.table("share_links").create_index(["token_hash"], unique=True)
 
 
+@migration
+def m009_exercise_options(db: sqlite_utils.Database) -> None:  # annotate.campaign.class_store, label names
+    for column, kind, default in (("instructions", str, None), ("due_at", str, None), ("student_ids", str, None),
+                                  ("scaffold", int, 0), ("keep_blind", int, 0)):
+        db.table("exercises").add_column(column, kind, not_null_default=default)
+    db.table("project_labels").add_column("titles", str)
+    db.table("exercise_submissions").create(
+        {"id": int, "exercise_id": int, "user_id": int, "handed_in_at": str}, pk="id",
+        foreign_keys=[("exercise_id", "exercises", "id"), ("user_id", "users", "id")],
+    ).create_index(["exercise_id", "user_id"], unique=True)
+
+
 def now() -> str:
     """ISO-8601 UTC timestamp used for every `*_at` column."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")

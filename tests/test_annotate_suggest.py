@@ -223,3 +223,24 @@ def test_english_articles_use_the_english_rules(db):
     assert labels == ["quotation", "sourced_fact", "editorial_framing"]
     quote = next(s for s in out["spans"] if s["label"] == "quotation")
     assert quote["speaker"]["text"] == "Mayor Jane Doe" and quote["cue"]["text"] == "said"
+
+
+def test_agreeing_rules_become_one_suggestion_with_their_reasons():
+    from annotate.suggest import merge_rows
+
+    base = {"passage_id": "a-0001", "article_id": "a", "start": 0, "end": 12, "label": "editorial_framing"}
+    rows = [{**base, "source": "rule", "prob": 0.6, "model": "rules"},
+            {**base, "source": "rule", "prob": 0.89, "model": "rules:framing"},
+            {**base, "label": "quotation", "source": "rule", "prob": 0.7, "model": "rules:direct",
+             "speaker_start": 3, "speaker_end": 5, "speaker_text": "X"}]
+    merged = merge_rows(rows)
+    assert [(r["label"], r["prob"], r["model"]) for r in merged] == [
+        ("editorial_framing", 0.89, "rules:framing + rules"), ("quotation", 0.7, "rules:direct")]
+    assert merged[1]["speaker_text"] == "X" and rows[0]["model"] == "rules"  # inputs untouched
+
+
+def test_stored_suggestions_have_one_row_per_passage_label_and_span(db, article):
+    run_suggestions(db, [article])
+    keys = [(r["passage_id"], r["start"], r["end"], r["label"]) for r in machine_suggestions(db, article)]
+    assert len(keys) == len(set(keys))
+    assert any(" + " in (r["model"] or "") for r in machine_suggestions(db, article))

@@ -23,6 +23,9 @@ SCHEMA = Path("corpus/schema.py")
 SQL_TABLE = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE(?: IF NOT EXISTS)?)\s+\[?([A-Za-z_][A-Za-z0-9_]*)")
 MAX_FILES = 12  # modules per annotate/ subfolder (STYLE.md: split a folder past a dozen files)
 MAX_LINES = 300  # STYLE.md: modules under ~300 lines
+# The schema is one ordered list of migrations by design (STYLE.md: "the whole schema in one place"):
+# it grows with every migration, so it is the one module the size rule does not cut.
+LONG_BY_DESIGN = {"corpus/schema.py"}
 
 
 def modules() -> dict[str, Path]:
@@ -144,7 +147,8 @@ def test_each_annotate_subfolder_holds_at_most_a_dozen_modules(folder):
 
 def test_modules_stay_under_300_lines():
     long = {str(p.relative_to(ROOT)): n for p in MODULES.values()
-            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+            and str(p.relative_to(ROOT)) not in LONG_BY_DESIGN}
     assert long == {}
 
 

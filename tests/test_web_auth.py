@@ -148,9 +148,20 @@ def test_interface_language_follows_accept_language_then_user_choice(client, app
     assert "Sujets" in html
 
 
-def test_french_and_english_catalogues_have_the_same_keys():
-    from web.messages import EN, FR
-    assert set(EN) == set(FR)
+def test_french_and_english_catalogues_have_the_same_keys_and_placeholders():
+    import re
+
+    from babel.messages.pofile import read_po
+    from web.i18n import CATALOGUES
+
+    def load(loc):
+        with (CATALOGUES / loc / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+            return {m.id: m.string for m in read_po(fh) if m.id}
+
+    en, fr = load("en"), load("fr")
+    assert set(en) == set(fr) and all(fr.values())
+    for key in en:
+        assert set(re.findall(r"{(\w+)}", en[key])) == set(re.findall(r"{(\w+)}", fr[key])), key
 
 
 def test_static_js_never_builds_html_from_strings():
@@ -172,3 +183,41 @@ def test_templates_have_no_inline_handlers_or_executable_inline_script():
         for tag in re.findall(r"<script[^>]*>", source):
             assert 'src="' in tag or 'type="application/json"' in tag, (html.name, tag)
         assert "|safe" not in source.replace(" ", ""), html.name
+
+
+def test_merge_keys_adds_a_legacy_tables_new_keys_to_both_catalogues(tmp_path):
+    import importlib.util
+    import shutil
+
+    from babel.messages.pofile import read_po
+    from web.i18n import CATALOGUES
+
+    spec = importlib.util.spec_from_file_location("merge_keys", CATALOGUES / "merge_keys.py")
+    merge_keys = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(merge_keys)
+    root = tmp_path / "translations"
+    shutil.copytree(CATALOGUES, root)
+    legacy = tmp_path / "messages.py"
+    legacy.write_text('EN: dict[str, str] = {"zz.new": "New {n}", "nav.main": "Changed"}\n'
+                      'FR: dict[str, str] = {"zz.new": "Nouveau {n}"}\nMESSAGES = {"en": EN, "fr": FR}\n')
+    assert merge_keys.merge(merge_keys.from_messages_module(legacy), root) == ["zz.new"]
+    with (root / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        fr = {m.id: m.string for m in read_po(fh) if m.id}
+    assert fr["zz.new"] == "Nouveau {n}" and fr["nav.main"] == "Principal"  # existing entries kept
+
+
+def test_catalogues_compile_at_start_and_an_edited_po_is_never_served_stale(tmp_path):
+    import shutil
+
+    from babel.support import Translations
+    from web.i18n import CATALOGUES, compile_catalogues
+
+    source = tmp_path / "po"
+    shutil.copytree(CATALOGUES, source, ignore=shutil.ignore_patterns("*.py"))
+    first = compile_catalogues(source, tmp_path / "cache")
+    assert Translations.load(str(first), ["fr"]).gettext("nav.stories") == "Sujets"
+    po = source / "fr" / "LC_MESSAGES" / "messages.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Sujets"', 'msgstr "Affaires"'), encoding="utf-8")
+    second = compile_catalogues(source, tmp_path / "cache")
+    assert second != first and Translations.load(str(second), ["fr"]).gettext("nav.stories") == "Affaires"
+    assert not list(CATALOGUES.rglob("*.mo"))  # nothing compiled into the source tree

@@ -15,7 +15,7 @@ def test_curator_publishes_exercise_and_students_are_assigned_every_passage(clie
     assert response.status_code == 201
     exercise = response.get_json()["exercise"]
     assert exercise["published"] is True and exercise["revealed"] is False
-    assert labels_store.get_project(appdb, world["project"])["blind"] is True
+    assert labels_store.get_project(appdb, world["project"])["blind"] is False  # only when asked
     assigned = labels_store.list_assignments(appdb, world["project"], world["users"]["annotator"])
     assert len(assigned) == 6
 

@@ -199,3 +199,21 @@ def test_blind_annotator_dashboard_has_no_per_annotator_tables(client, world, ap
     as_user(client, "annotator")
     body = client.get(f"/api/projects/{world['project']}/dashboard").get_json()
     assert "agreement" not in body and "progress" not in body and "changed_quotes" not in body
+
+
+def test_dashboard_coverage_filters_by_outlet_kind_and_label_and_says_what_it_counts(client, world, appdb):
+    labels_store.add_label(appdb, world["pa"][0]["id"], "quotation", annotator_id=world["users"]["annotator"],
+                           project_id=world["project"])
+    api = as_user(client, "curator")
+    base = f"/api/projects/{world['project']}/dashboard"
+    everything = api.get(base).get_json()
+    total = len(everything["coverage"][0]["rows"])
+    verbatim = api.get(base + "?kind=verbatim").get_json()["coverage"][0]["rows"]
+    assert len(verbatim) == 1 and "verbatim" in verbatim[0]["cells"].values() and total > 1
+    quoted = api.get(base + "?label=quotation").get_json()["coverage"][0]["rows"]
+    assert [world["pa"][0]["id"] in r["passage_ids"] for r in quoted] == [True]
+    only_rp = api.get(base + "?outlet=Révolution Permanente").get_json()["coverage"][0]["rows"]
+    assert 0 < len(only_rp) < total and all(r["cells"][world["b"]] for r in only_rp)
+    html = client.get(f"/projects/{world['project']}/dashboard?kind=verbatim").get_data(as_text=True)
+    assert "Counted from the annotators&#39; labels" in html and f"(1 of {total} passages)" in html
+    assert "Done / assigned" in html and "Quotation</th><th>Quotation" not in html

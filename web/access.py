@@ -6,6 +6,8 @@ Rules:
   projects they are curators of;
 - everyone else sees only the projects they are members of, and only those projects' stories;
 - in a blind project an annotator sees only their own labels (and machine suggestions);
+- while a class exercise runs (published, not revealed) students see only their own labels: no
+  suggestions (unless the teacher shows them as a scaffold), no one else's labels, no gold;
 - a global `viewer` never writes, whatever their project role says.
 """
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 import sqlite_utils
 from flask import abort
 
+from annotate.campaign import visibility
 from annotate.labels import store
 from web.auth_store import User
 
@@ -26,6 +29,7 @@ class ProjectAccess:
     """A user's standing in one project, resolved once per request."""
     project: dict
     role: str  # curator, annotator or viewer (admins act as curators)
+    exam: visibility.ExamView | None = None  # a running exercise's restrictions (never for curators)
 
     @property
     def can_annotate(self) -> bool:
@@ -38,7 +42,17 @@ class ProjectAccess:
     @property
     def sees_all_labels(self) -> bool:
         """Blind projects hide other annotators' labels from annotators (not from curators)."""
-        return not self.project["blind"] or self.role == "curator"
+        return (not self.project["blind"] and self.exam is None) or self.role == "curator"
+
+    @property
+    def sees_suggestions(self) -> bool:
+        """Machine suggestions are hidden during an exercise unless shown as a scaffold."""
+        return self.exam is None or self.exam.suggestions
+
+    @property
+    def sees_gold(self) -> bool:
+        """Gold labels are the exercise's answer key: hidden from students until the reveal."""
+        return self.exam is None
 
 
 def project_role(db: sqlite_utils.Database, user: User, project_id: int) -> str | None:
@@ -59,7 +73,8 @@ def project_access(db: sqlite_utils.Database, user: User, project_id: int, need:
     role = project_role(db, user, project_id)
     if role is None:
         abort(404, description=f"project {project_id} not found")
-    access = ProjectAccess(project, role)
+    exam = None if role == "curator" else visibility.exam_view(db, project_id)
+    access = ProjectAccess(project, role, exam)
     if need == "annotate" and not access.can_annotate:
         abort(403, description="you cannot annotate in this project")
     if need == "curate" and not access.can_curate:

@@ -63,9 +63,33 @@ def coverage(db: sqlite_utils.Database, project_id: int, limit: int = 300) -> li
             cells = {a["id"]: compare_view.strongest([l["kind"] for p in row.cells.get(a["id"], [])
                                                       for l in links.get(p["id"], [])]) or
                       ("only" if row.cells.get(a["id"]) else None) for a in articles}
-            rows.append({"excerpt": first["text"][:90], "cells": cells, "aligned": row.aligned})
+            rows.append({"excerpt": first["text"][:90], "cells": cells, "aligned": row.aligned,
+                         "passage_ids": [p["id"] for ps in row.cells.values() for p in ps]})
         story = {**story, "title": story.get("title") or data.fallback_title(articles)}
-        out.append({"story": story, "articles": articles, "rows": rows})
+        out.append({"story": story, "articles": articles, "rows": rows, "total": len(rows)})
+    return out
+
+
+def coverage_filters(blocks: list[dict]) -> dict:
+    """The outlets and alignment kinds the coverage tables hold (the filter's choices)."""
+    outlets = sorted({a["outlet"] or a["title"] for b in blocks for a in b["articles"]})
+    kinds = sorted({k for b in blocks for r in b["rows"] for k in r["cells"].values() if k})
+    return {"outlets": outlets, "kinds": kinds}
+
+
+def filter_coverage(blocks: list[dict], *, outlet: str = "", kind: str = "", label: str = "",
+                    labels_by_passage: dict[str, set] | None = None) -> list[dict]:
+    """Coverage rows where `outlet` carries the passage, some outlet carries it as `kind`, and one
+    of its passages carries `label` (in the labels the dashboard counts); empty means any."""
+    labels_by_passage = labels_by_passage or {}
+    out = []
+    for block in blocks:
+        ids = {a["id"] for a in block["articles"] if (a["outlet"] or a["title"]) == outlet}
+        rows = [r for r in block["rows"]
+                if (not outlet or any(r["cells"].get(i) for i in ids))
+                and (not kind or kind in r["cells"].values())
+                and (not label or any(label in labels_by_passage.get(p, ()) for p in r["passage_ids"]))]
+        out.append({**block, "rows": rows})
     return out
 
 

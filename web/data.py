@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from annotate.campaign import visibility
 from annotate.campaign import workflow as campaign
 from annotate.labels import store as labels_store
 from annotate.labels.schemes import MACHINE_SOURCES as MACHINE
@@ -86,15 +87,30 @@ def visible_labels(db: sqlite_utils.Database, article_ids: list[str], project_id
     """Labels a user may see: the project's (blind projects: own + suggestions), or, outside a
     project, the machine suggestions only (human labels always belong to a project)."""
     out = []
+    hidden = project_id is None and exam_hides_suggestions(db, user_id, article_ids)
     for aid in article_ids:
         if project_id is None:
-            out += [l for l in labels_store.list_labels(db, article_id=aid, sources=MACHINE)
-                    if l.get("project_id") is None]
+            out += [] if hidden else [l for l in labels_store.list_labels(db, article_id=aid, sources=MACHINE)
+                                      if l.get("project_id") is None]
         elif sees_all:
             out += labels_store.list_labels(db, project_id=project_id, article_id=aid, viewer_id=user_id)
         else:
             out += campaign.annotator_view(db, project_id, user_id, article_id=aid)
     return out
+
+
+def exam_hides_suggestions(db: sqlite_utils.Database, user_id: int, article_ids: list[str]) -> bool:
+    """Whether `user_id` is a student in a running exercise (without scaffold) of a project that
+    holds any of these articles: then the machine's suggestions stay hidden outside the project
+    too (a story opened without its project would otherwise show them)."""
+    wanted = set(article_ids)
+    for project in labels_store.list_projects(db, user_id=user_id):
+        if project.get("my_role") == "curator":
+            continue
+        exam = visibility.exam_view(db, project["id"])
+        if exam and not exam.suggestions and wanted & set(labels_store.project_article_ids(db, project["id"])):
+            return True
+    return False
 
 
 def project_progress(db: sqlite_utils.Database, project_id: int) -> dict[int, dict]:
@@ -117,23 +133,21 @@ def check_article_in_project(db: sqlite_utils.Database, project_id: int, article
         raise labels_store.NotFound(f"article {article_id} is not part of project {project_id}")
 
 
-def blind_visible(db: sqlite_utils.Database, label: dict, user_id: int) -> bool:
-    """Whether a blind-project annotator may see `label`: their own, a model/rule suggestion, or a
-    suggestion propagated from their own label (one propagated from someone else's reveals it)."""
-    if label["source"] == "human":
-        return label["annotator_id"] == user_id
-    if label["source"] == "propagated":
-        if not label.get("origin_id"):
-            return False
+def blind_visible(db: sqlite_utils.Database, label: dict, user_id: int, exam=None) -> bool:
+    """Whether a student (blind project, or `exam`: a running exercise) may see `label`: their
+    own, a model/rule suggestion unless the exercise hides them, or a suggestion propagated from
+    their own label (one propagated from someone else's reveals it)."""
+    owner = None
+    if label["source"] == "propagated" and label.get("origin_id"):
         try:
-            return labels_store.get_label(db, label["origin_id"])["annotator_id"] == user_id
+            owner = labels_store.get_label(db, label["origin_id"])["annotator_id"]
         except labels_store.NotFound:
-            return False
-    return True
+            owner = None
+    return visibility.student_may_see(label, user_id, exam=exam, origin_owner=owner)
 
 
 def least_sure(db: sqlite_utils.Database, project_id: int, user_id: int, limit: int = 50,
-               sees_all: bool = True) -> list[dict]:
+               sees_all: bool = True, exam=None) -> list[dict]:
     """The "least sure" queue: open machine suggestions on the project's passages that this user
     has not labelled yet, lowest model probability first (where a human helps the model most).
     With `sees_all` false (blind project), suggestions propagated from others' labels are left out."""
@@ -142,7 +156,7 @@ def least_sure(db: sqlite_utils.Database, project_id: int, user_id: int, limit: 
     passages = {p["id"]: p for p in labels_store.project_passages(db, project_id)}
     queue = [l for l in labels_store.list_labels(db, project_id=project_id, sources=MACHINE, viewer_id=user_id)
              if l["passage_id"] in passages and l["passage_id"] not in mine
-             and (sees_all or blind_visible(db, l, user_id))]
+             and (sees_all or blind_visible(db, l, user_id, exam))]
     queue.sort(key=lambda l: (l["prob"] if l["prob"] is not None else 1.0, l["article_id"], l["start"]))
     out = []
     for l in queue[:limit]:

@@ -10,7 +10,7 @@ from typing import Iterable, Sequence
 
 import sqlite_utils
 
-from annotate.campaign import agreement
+from annotate.campaign import agreement, visibility
 from annotate.labels import store
 from annotate.labels.schemes import LabelError, is_whole
 
@@ -65,18 +65,20 @@ def assign(db: sqlite_utils.Database, project_id: int, *, annotators: Sequence[i
 
 def annotator_view(db: sqlite_utils.Database, project_id: int, user_id: int,
                    article_id: str | None = None) -> list[dict]:
-    """The labels `user_id` may see. In blind mode (for annotators and viewers) that is their own
-    labels plus machine suggestions, minus propagated suggestions derived from someone else's
-    label (those would leak another annotator's choice); curators always see everything."""
+    """The labels `user_id` may see. In a blind project or during a running exercise (for
+    annotators and viewers) that is their own labels plus machine suggestions (none while an
+    exercise hides them), minus propagated suggestions derived from someone else's label (those
+    would leak another annotator's choice); curators always see everything."""
     project = store.get_project(db, project_id)
     rows = store.list_labels(db, project_id=project_id, article_id=article_id, viewer_id=user_id)
-    if not project["blind"] or store.member_role(db, project_id, user_id) == "curator":
+    if store.member_role(db, project_id, user_id) == "curator":
+        return rows
+    exam = visibility.exam_view(db, project_id)
+    if not project["blind"] and exam is None:
         return rows
     origins = {r["origin_id"] for r in rows if r["source"] == "propagated" and r["origin_id"]}
     owner = {o: store.get_label(db, o)["annotator_id"] for o in origins}
-    return [r for r in rows if (r["source"] == "human" and r["annotator_id"] == user_id)
-            or (r["source"] in ("model", "rule"))
-            or (r["source"] == "propagated" and owner.get(r["origin_id"]) == user_id)]
+    return [r for r in rows if visibility.student_may_see(r, user_id, exam=exam, origin_owner=owner.get(r["origin_id"]))]
 
 
 def human_classes(db: sqlite_utils.Database, project_id: int) -> tuple[dict, dict, list]:

@@ -119,12 +119,13 @@ def adjudicate_cmd(db_path, project_id, passage_id, annotation_id, label, userna
               help="Output format.")
 @click.option("--project", "project_id", type=int, help="Only this project's articles and labels.")
 @click.option("--article", "article_ids", multiple=True, help="Only these articles (repeatable).")
-@click.option("--source", "sources", multiple=True, type=click.Choice(["human", "model", "rule", "propagated"]),
-              help="Only these sources (default: all; human for doccano/spaCy).")
+@click.option("--source", "source", default=None, metavar="SOURCE",
+              help="gold, human (every annotator), annotator:USERNAME, suggestions, all, or auto "
+                   "(gold, else human, else suggestions). Default: all; auto for doccano/spaCy.")
 @click.option("--utf16", is_flag=True, help="Label Studio offsets in UTF-16 code units (old frontends).")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Output file (default: stdout).")
 @domain_errors
-def export_cmd(db_path, fmt, project_id, article_ids, sources, utf16, out_path) -> None:
+def export_cmd(db_path, fmt, project_id, article_ids, source, utf16, out_path) -> None:
     """Export labels (see annotate/exchange/export.py for each format's offsets)."""
     from annotate.exchange import export
     from annotate.labels import store
@@ -133,7 +134,7 @@ def export_cmd(db_path, fmt, project_id, article_ids, sources, utf16, out_path) 
     if project_id is not None:
         store.get_project(db, project_id)  # NotFound rather than an empty file
     data = export.export(db, fmt, project_id=project_id, article_ids=article_ids or None,
-                         sources=sources or None, utf16=utf16)
+                         source=source, utf16=utf16)
     if out_path:
         mode, kw = ("wb", {}) if isinstance(data, bytes) else ("w", {"encoding": "utf-8"})
         try:

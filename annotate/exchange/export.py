@@ -13,8 +13,13 @@ alignment_kind, version, created_at, updated_at` — `text` is `article_text[sta
 `annotator` a username (null for machine labels), `content_hash` the sha256 of the article text
 (the importer matches articles by it).
 
-Flat formats (doccano, spaCy) hold one set of spans per text, so they default to human labels;
-the others keep machine suggestions apart (Label Studio `predictions`, `source` columns).
+Which labels: annotate.exchange.sources (gold, one annotator, all humans, suggestions, all).
+Gold is marked in every format: `source: "gold"` in JSONL/CSV/doccano/spaCy, Label Studio
+annotations with `ground_truth: true`, W3C annotations with motivation `assessing`, the deciding
+curator as creator and a `gold` tag. Flat formats (doccano, spaCy) hold one label per span, so
+they take one source (default auto: gold, else human, else suggestions), write one record per
+(article, annotator) for human labels, and keep one label per exact span; the others keep
+sources apart (Label Studio `annotations`/`predictions`, `source` columns).
 """
 from __future__ import annotations
 
@@ -30,6 +35,7 @@ from typing import Iterable
 import sqlite_utils
 
 from annotate import aligned
+from annotate.exchange import sources as sources_mod
 from annotate.labels import people, store
 from corpus import store as corpus_store
 
@@ -38,18 +44,21 @@ JSONL_FIELDS = (
     "text", "label", "source", "annotator", "prob", "model", "speaker_start", "speaker_end", "speaker_text",
     "status", "origin_id", "alignment_kind", "version", "created_at", "updated_at",
 )
-FORMATS = {  # format -> (file extension, default sources)
-    "jsonl": ("jsonl", None), "csv": ("csv", None), "labelstudio": ("json", None),
-    "doccano": ("jsonl", ("human",)), "spacy": ("jsonl", ("human",)), "spacy-docbin": ("spacy", ("human",)),
-    "w3c": ("jsonld", None),
+FORMATS = {  # format -> (file extension, default source)
+    "jsonl": ("jsonl", "all"), "csv": ("csv", "all"), "labelstudio": ("json", "all"),
+    "doccano": ("jsonl", "auto"), "spacy": ("jsonl", "auto"), "spacy-docbin": ("spacy", "auto"),
+    "w3c": ("jsonld", "all"),
 }
+FLAT = ("doccano", "spacy", "spacy-docbin")  # one label per span: one source, never mixed
 
 
 @dataclass
 class Doc:
-    """One article and the labels exported with it."""
+    """One article and the labels exported with it (flat formats: of one source and annotator)."""
     article: dict
     labels: list[dict]
+    source: str = "all"
+    annotator: str | None = None
 
 
 def safe_filename(name: str, default: str = "export", max_len: int = 100) -> str:
@@ -61,30 +70,49 @@ def safe_filename(name: str, default: str = "export", max_len: int = 100) -> str
     return cleaned or default
 
 
-def export_filename(fmt: str, name: str) -> str:
-    """`<safe name>.<format>.<ext>`, e.g. `class-3b.labelstudio.json`."""
+def export_filename(fmt: str, name: str, source: str | None = None) -> str:
+    """`<safe name>[.<source>].<format>.<ext>`, e.g. `class-3b.gold.labelstudio.json`; the format
+    is left out where it is the extension (`class-3b.csv`, not `class-3b.csv.csv`)."""
     ext = FORMATS[fmt][0]
-    return f"{safe_filename(name)}.{fmt}.{ext}"
+    parts = [safe_filename(name)] + ([safe_filename(source)] if source else []) + ([fmt] if fmt != ext else [])
+    return ".".join(parts) + "." + ext
 
 
 def gather(db: sqlite_utils.Database, *, project_id: int | None = None, article_ids: Iterable[str] | None = None,
-           sources: Iterable[str] | None = None, statuses: Iterable[str] = ("active",)) -> list[Doc]:
-    """Articles in scope (the project's, the given ones, else all) with their labels in text order."""
+           source: str | sources_mod.SourceChoice | None = "all", statuses: Iterable[str] = ("active",),
+           flat: bool = False) -> list[Doc]:
+    """Articles in scope (the project's, the given ones, else all) with the chosen labels in text
+    order; with `flat`, one Doc per (article, annotator) and one label per span, never `all`."""
     if article_ids is None:
         article_ids = (store.project_article_ids(db, project_id) if project_id is not None
                        else [a["id"] for a in corpus_store.list_articles(db)])
+    article_ids = list(article_ids)
+    choice = source if isinstance(source, sources_mod.SourceChoice) else sources_mod.parse_source(source)
+    choice = sources_mod.resolve(db, choice, project_id, article_ids)
+    if flat and choice.kind == "all":
+        raise sources_mod.SourceError("doccano and spaCy hold one label per span: choose gold, human, "
+                                      "annotator:<username> or suggestions, not all")
     users = people.usernames(db)
     docs = []
     for aid in article_ids:
         article = corpus_store.get_article(db, aid)
         if article is None:
             raise store.NotFound(f"article {aid} not found")
-        labels = store.list_labels(db, project_id=project_id, article_id=aid, sources=sources, statuses=statuses)
+        labels = sources_mod.labels_for(db, choice, project_id, aid, statuses)
         for l in labels:
             l["annotator"] = users.get(l["annotator_id"])
             l["text"] = article["text"][l["start"]:l["end"]]
-        docs.append(Doc(article, labels))
+        docs.extend(_split(article, labels, str(choice)) if flat else [Doc(article, labels, str(choice))])
     return docs
+
+
+def _split(article: dict, labels: list[dict], source: str) -> list[Doc]:
+    """One Doc per annotator for human labels (never two people's labels in one record)."""
+    if source not in ("human",) and not source.startswith("annotator:"):
+        return [Doc(article, sources_mod.one_per_span(labels), source)]
+    names = sorted({l["annotator"] or "" for l in labels}) or [None]
+    return [Doc(article, sources_mod.one_per_span([l for l in labels if (l["annotator"] or "") == (n or "")]),
+                source, n) for n in names]
 
 
 def label_row(doc: Doc, label: dict) -> dict:
@@ -132,6 +160,7 @@ def to_doccano(docs: list[Doc]) -> str:
         lines.append(json.dumps({
             "text": d.article["text"], "label": [[l["start"], l["end"], l["label"]] for l in d.labels],
             "article_id": d.article["id"], "outlet": d.article["outlet"], "title": d.article["title"],
+            "source": _flat_source(d), "annotator": d.annotator,
         }, ensure_ascii=False))
     return "".join(line + "\n" for line in lines)
 
@@ -140,7 +169,8 @@ def to_spacy_json(docs: list[Doc]) -> str:
     """spaCy span-categorisation JSONL: {"text", "spans": {"sc": [[start, end, label]]}, "meta"}."""
     return "".join(json.dumps({
         "text": d.article["text"], "spans": {"sc": [[l["start"], l["end"], l["label"]] for l in d.labels]},
-        "meta": {"article_id": d.article["id"], "outlet": d.article["outlet"]},
+        "meta": {"article_id": d.article["id"], "outlet": d.article["outlet"], "source": _flat_source(d),
+                 "annotator": d.annotator},
     }, ensure_ascii=False) + "\n" for d in docs)
 
 
@@ -160,8 +190,16 @@ def to_docbin(docs: list[Doc], lang: str = "fr") -> bytes:
                  for l in d.labels]
         doc.spans["sc"] = [s for s in spans if s is not None]
         doc.user_data["article_id"] = d.article["id"]
+        doc.user_data["source"], doc.user_data["annotator"] = _flat_source(d), d.annotator or ""
         bin_.add(doc)
     return bin_.to_bytes()
+
+
+def _flat_source(doc: Doc) -> str:
+    """The source of a flat record: gold, human (with `annotator`) or the suggestions' sources."""
+    if doc.source == "suggestions":
+        return "+".join(sorted({l["source"] for l in doc.labels})) or "suggestions"
+    return "human" if doc.source.startswith("annotator:") else doc.source
 
 
 @functools.lru_cache(maxsize=4)
@@ -173,13 +211,15 @@ def _blank(lang: str):
 
 
 def export(db: sqlite_utils.Database, fmt: str, *, project_id: int | None = None,
-           article_ids: Iterable[str] | None = None, sources: Iterable[str] | None = None,
+           article_ids: Iterable[str] | None = None, source: str | None = None,
            utf16: bool = False) -> str | bytes:
-    """Export labels in `fmt` (one of FORMATS); str for text formats, bytes for spacy-docbin."""
+    """Export labels in `fmt` (one of FORMATS) from `source` (annotate.exchange.sources; default:
+    all for the formats that keep sources apart, auto for doccano/spaCy); str for text formats,
+    bytes for spacy-docbin."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")
-    docs = gather(db, project_id=project_id, article_ids=article_ids,
-                  sources=sources if sources is not None else FORMATS[fmt][1])
+    docs = gather(db, project_id=project_id, article_ids=article_ids, source=source or FORMATS[fmt][1],
+                  flat=fmt in FLAT)
     if fmt == "labelstudio":
         from annotate.exchange.export_ls import to_labelstudio
         return json.dumps(to_labelstudio(docs, utf16=utf16), ensure_ascii=False, indent=1)

@@ -26,7 +26,7 @@ def _region(rid: str, from_name: str, text: str, start: int, end: int, label: st
 
 def label_results(text: str, label: dict, utf16: bool = False) -> list[dict]:
     """The Label Studio results of one stored label (region, speaker region, relation)."""
-    rid = f"pl{label['id']}"
+    rid = f"pl{label['id']}".replace("-", "")
     region = _region(rid, "label", text, label["start"], label["end"], label["label"], utf16)
     if label.get("prob") is not None:
         region["score"] = label["prob"]
@@ -48,24 +48,28 @@ def to_labelstudio(docs: Iterable, utf16: bool = False) -> list[dict]:
         text = doc.article["text"]
         humans, machines = defaultdict(list), defaultdict(list)
         for l in doc.labels:
-            if l["source"] == "human":
-                humans[(l["annotator_id"], l["annotator"])].append(l)
+            if l["source"] in ("human", "gold"):
+                humans[(l["source"], l["annotator_id"], l["annotator"])].append(l)
             else:
                 machines[(l["source"], l.get("model") or l["source"])].append(l)
         tasks.append({
             "id": i,
             "data": {"text": text, "article_id": doc.article["id"], "content_hash": doc.article["content_hash"],
                      "outlet": doc.article["outlet"], "title": doc.article["title"]},
-            "annotations": [_annotation(uid, name, text, ls, utf16) for (uid, name), ls in humans.items()],
+            "annotations": [_annotation(uid, name, text, ls, utf16, gold=src == "gold")
+                            for (src, uid, name), ls in humans.items()],
             "predictions": [_prediction(src, model, text, ls, utf16) for (src, model), ls in machines.items()],
             "meta": {"presslens_offsets": "utf16" if utf16 else "codepoints"},
         })
     return tasks
 
 
-def _annotation(user_id, username, text: str, labels: list[dict], utf16: bool) -> dict:
-    return {"completed_by": user_id, "presslens_annotator": username, "was_cancelled": False,
-            "ground_truth": False, "result": [r for l in labels for r in label_results(text, l, utf16)]}
+def _annotation(user_id, username, text: str, labels: list[dict], utf16: bool, gold: bool = False) -> dict:
+    """A human annotation; the project's gold labels are one annotation with `ground_truth`
+    true (Label Studio's mark for the reference answer), completed by the deciding curator."""
+    return {"completed_by": user_id, "presslens_annotator": username, "presslens_source": "gold" if gold else "human",
+            "was_cancelled": False, "ground_truth": gold,
+            "result": [r for l in labels for r in label_results(text, l, utf16)]}
 
 
 def _prediction(source: str, model: str, text: str, labels: list[dict], utf16: bool) -> dict:

@@ -26,22 +26,26 @@ def target(article_id: str, text: str, start: int, end: int) -> dict:
 
 
 def _creator(label: dict) -> dict:
-    if label["source"] == "human":
+    if label["source"] in ("human", "gold"):
         return {"type": "Person", "nickname": label.get("annotator") or f"user{label['annotator_id']}"}
     return {"type": "Software", "name": label.get("model") or label["source"]}
 
 
 def label_annotation(article_id: str, text: str, label: dict) -> dict:
-    """One label as a classifying Annotation (speaker as an extra `identifying` body)."""
+    """One label as a classifying Annotation (speaker as an extra `identifying` body). A gold
+    label is an `assessing` Annotation (the curator's verdict) by the deciding curator, tagged `gold`."""
     body = [{"type": "TextualBody", "purpose": "classifying", "value": label["label"]}]
+    if label["source"] == "gold":
+        body.append({"type": "TextualBody", "purpose": "tagging", "value": "gold"})
     if label.get("speaker_text"):
         body.append({"type": "TextualBody", "purpose": "identifying", "value": label["speaker_text"]})
     anno = {
-        "id": f"urn:presslens:annotation:{label['id']}", "type": "Annotation", "motivation": "classifying",
+        "id": f"urn:presslens:annotation:{label['id']}", "type": "Annotation",
+        "motivation": "assessing" if label["source"] == "gold" else "classifying",
         "created": label.get("created_at"), "modified": label.get("updated_at"), "creator": _creator(label),
         "body": body, "target": target(article_id, text, label["start"], label["end"]),
     }
-    if label["source"] != "human":
+    if label["source"] not in ("human", "gold"):
         anno["generator"] = {"type": "Software", "name": label["source"]}
     return anno
 

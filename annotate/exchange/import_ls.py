@@ -85,7 +85,9 @@ def labelstudio_items(db: sqlite_utils.Database, line: int, task: dict, user_id:
             continue
         name = ann.get("presslens_annotator")
         uid = people.user_id_by_name(db, name) if isinstance(name, str) and name else None
-        base = {"source": "human", "annotator_id": uid if uid is not None else user_id}
+        # ground_truth marks Label Studio's reference annotation: it becomes the project's gold
+        base = {"source": "gold" if ann.get("ground_truth") is True else "human",
+                "annotator_id": uid if uid is not None else user_id}
         out.extend(result_items(line, aid, text, ann.get("result"), base))
     for pred in task.get("predictions") or []:
         if isinstance(pred, dict) and pred.get("presslens_source") == "propagated":

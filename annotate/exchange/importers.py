@@ -61,7 +61,8 @@ def doccano_items(db: sqlite_utils.Database, line: int, obj: dict, user_id: int 
             if not isinstance(span, (list, tuple)) or len(span) < 3:
                 raise ItemError(f"label {span!r} must be [start, end, label]")
             start, end = _span(span, text)
-            items.append(Item(line, aid, start, end, str(span[2]), annotator_id=user_id))
+            items.append(Item(line, aid, start, end, str(span[2]), "gold" if obj.get("source") == "gold" else "human",
+                              annotator_id=user_id))
         except ItemError as exc:  # one bad span loses only itself
             items.append(exc)
     return items
@@ -102,6 +103,9 @@ def save_items(db: sqlite_utils.Database, items: list[Item], project_id: int | N
             _check_types(it)
             if not inside:
                 raise LabelError(f"span [{it.start}, {it.end}) is not inside one passage of {it.article_id}")
+            if it.source == "gold":
+                _save_gold(db, it, inside[0], project_id, report)
+                continue
             store.add_label(db, inside[0]["id"], it.label, source=it.source, annotator_id=it.annotator_id,
                             project_id=project_id, start=it.start, end=it.end, prob=it.prob, model=it.model,
                             speaker_start=it.speaker_start, speaker_end=it.speaker_end,
@@ -113,6 +117,22 @@ def save_items(db: sqlite_utils.Database, items: list[Item], project_id: int | N
             report.errors.append(IngestError(filename, it.line, str(exc)))
         except (TypeError, ValueError, AttributeError) as exc:  # e.g. a probability or speaker of the wrong type
             report.errors.append(IngestError(filename, it.line, f"malformed label ({type(exc).__name__}: {exc})"))
+
+
+def _save_gold(db: sqlite_utils.Database, it: Item, passage: dict, project_id: int | None,
+               report: ImportReport) -> None:
+    """A gold label (source 'gold', Label Studio ground_truth) becomes the project's gold for
+    that span; the same gold already there is counted skipped."""
+    if project_id is None:
+        raise LabelError("gold labels belong to a project: import them into a project")
+    same = [g for g in store.list_gold(db, project_id, passage["id"]) if (g["start"], g["end"]) == (it.start, it.end)]
+    if same and same[0]["label"] == it.label:
+        report.skipped += 1
+        return
+    store.set_gold(db, project_id, passage["id"], it.label, decided_by=it.annotator_id, start=it.start, end=it.end,
+                   speaker_start=it.speaker_start, speaker_end=it.speaker_end, speaker_text=it.speaker_text,
+                   gold_id=same[0]["id"] if same else None, expected_version=same[0]["version"] if same else None)
+    report.saved += 1
 
 
 def _check_types(it: Item) -> None:

@@ -89,8 +89,17 @@ def get_scheme(db: sqlite_utils.Database, project_id: int | None) -> list[LabelD
     rows = db.query(
         "SELECT * FROM project_labels WHERE project_id = ? ORDER BY position, name", [project_id])
     defs = [LabelDef(r["name"], r["title"] or r["name"], r["color"] or "#868e96", r["key"] or "",
-                     r["description"] or "") for r in rows]
+                     r["description"] or "", _titles(r)) for r in rows]
     return defs or list(DEFAULT_SCHEME)
+
+
+def _titles(row: dict) -> tuple[tuple[str, str], ...]:
+    """Stored display names per language; a default label still under its default English title
+    (projects made before names per language) takes the default scheme's."""
+    if row.get("titles"):
+        return tuple(sorted(json.loads(row["titles"]).items()))
+    default = next((d for d in DEFAULT_SCHEME if d.name == row["name"] and d.title == row["title"]), None)
+    return default.titles if default else ()
 
 
 def set_scheme(db: sqlite_utils.Database, project_id: int, scheme: list) -> list[LabelDef]:
@@ -111,7 +120,8 @@ def set_scheme(db: sqlite_utils.Database, project_id: int, scheme: list) -> list
 
 def _write_scheme(db: sqlite_utils.Database, project_id: int, defs: list[LabelDef]) -> None:
     db.table("project_labels").insert_all(
-        [{"project_id": project_id, "position": i, **d.as_dict()} for i, d in enumerate(defs)])
+        [{"project_id": project_id, "position": i, **d.as_dict(), "titles": json.dumps(dict(d.titles), ensure_ascii=False)}
+         for i, d in enumerate(defs)])
 
 
 def add_member(db: sqlite_utils.Database, project_id: int, user_id: int, role: str = "annotator") -> dict:

@@ -29,24 +29,31 @@ class LabelError(Invalid):
 
 @dataclass(frozen=True)
 class LabelDef:
-    """One label of a scheme: `name` is stored on annotations; title/colour/key are for the UI."""
+    """One label of a scheme: `name` is stored on annotations; title/colour/key are for the UI.
+    `titles` gives the display name in other interface languages ((locale, name) pairs; `title`
+    is the fallback), so a French class reads « Citation », not "Quotation"."""
     name: str
     title: str
     color: str
     key: str
     description: str = ""
+    titles: tuple[tuple[str, str], ...] = ()
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "titles": dict(self.titles)}
+
+    def title_in(self, locale: str | None) -> str:
+        """The display name in `locale`, else `title`."""
+        return dict(self.titles).get(locale or "", self.title)
 
 
 DEFAULT_SCHEME: tuple[LabelDef, ...] = (
     LabelDef("sourced_fact", "Sourced fact", "#2b8a3e", "1",
-             "A factual claim the outlet reports, attributed or verifiable."),
+             "A factual claim the outlet reports, attributed or verifiable.", (("fr", "Fait sourcé"),)),
     LabelDef("quotation", "Quotation", "#1864ab", "2",
-             "Direct or reported speech, with its speaker."),
+             "Direct or reported speech, with its speaker.", (("fr", "Citation"),)),
     LabelDef("editorial_framing", "Editorial framing", "#c92a2a", "3",
-             "The outlet's own evaluative voice."),
+             "The outlet's own evaluative voice.", (("fr", "Cadrage éditorial"),)),
 )
 DEFAULT_LABELS: tuple[str, ...] = tuple(d.name for d in DEFAULT_SCHEME)
 
@@ -135,7 +142,11 @@ def _labeldef(item: Mapping) -> LabelDef:
     if len(key) > 1:
         raise LabelError(f"keyboard key {key!r} of label {name!r} must be one character")
     title = str(item.get("title") or name.replace("_", " ").capitalize())
-    return LabelDef(name, title, color, key, str(item.get("description") or ""))
+    titles = item.get("titles") or {}
+    if not isinstance(titles, Mapping) or not all(isinstance(v, str) and v.strip() for v in titles.values()):
+        raise LabelError(f"titles of label {name!r} must map a language code to a display name")
+    return LabelDef(name, title, color, key, str(item.get("description") or ""),
+                    tuple(sorted((str(k), v.strip()) for k, v in titles.items())))
 
 
 def _check_unique(values: list[str], what: str) -> None:

@@ -255,7 +255,7 @@ def test_export_downloads_a_file_with_the_labels(page, site):
     with page.expect_download() as info:
         page.click("#exports a:text('jsonl')")
     download = info.value
-    assert download.suggested_filename == "Demo.jsonl.jsonl"
+    assert download.suggested_filename == "Demo.jsonl"  # one extension
     body = Path(download.path()).read_text(encoding="utf-8")
     assert '"label": "sourced_fact"' in body or '"label":"sourced_fact"' in body
     shot(page, "io.png")

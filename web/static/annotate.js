@@ -162,6 +162,9 @@
       el("span", { className: "excerpt" }, excerpt(row)),
       el("span", {}, (title.get(row.label) || row.label) + " · " + msg("source." + row.source) + prob +
                      (row.speaker_text ? " — " + row.speaker_text : "")));
+    if (row.model) {  // the rules that agree on this suggestion (annotate.suggest.merge_rows)
+      item.appendChild(el("span", { className: "hint reasons" }, msg("reasons") + " " + row.model.split(" + ").join(", ")));
+    }
     if (cfg.can_annotate) {
       const accept = el("button", { type: "button", className: "accept" }, msg("accept"));
       const reject = el("button", { type: "button", className: "reject" }, msg("reject"));

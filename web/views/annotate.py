@@ -9,6 +9,7 @@ from web import data
 from web.access import project_access
 from web.auth import login_required
 from web.db import get_db
+from web.i18n import localized_scheme
 
 bp = Blueprint("annotate", __name__)
 
@@ -24,7 +25,7 @@ def page(project_id: int, article_id: str):
     story_ids = data.stories_with_articles(db, [article_id])
     project_story = next((s["id"] for s in labels_store.list_stories(db, project_id) if s["id"] in story_ids), None)
     return render_template("annotate.html", access=access, project=access.project, article=article,
-                           passages=passages, scheme=(scheme := labels_store.get_scheme(db, project_id)),
+                           passages=passages, scheme=(scheme := localized_scheme(db, project_id)),
                            scheme_dicts=[d.as_dict() for d in scheme],
                            story_id=project_story)
 
@@ -34,7 +35,7 @@ def page(project_id: int, article_id: str):
 def queue(project_id: int):
     db = get_db()
     access = project_access(db, g.user, project_id)
-    items = data.least_sure(db, project_id, g.user.id, sees_all=access.sees_all_labels)
+    items = data.least_sure(db, project_id, g.user.id, sees_all=access.sees_all_labels, exam=access.exam)
     outlets = {aid: (data.article_summary(db, aid) or {}).get("outlet", "") for aid in {i["article_id"] for i in items}}
     return render_template("queue.html", access=access, project=access.project, items=items, outlets=outlets,
-                           titles={d.name: d.title for d in labels_store.get_scheme(db, project_id)})
+                           titles={d.name: d.title for d in localized_scheme(db, project_id)})

@@ -14,6 +14,7 @@ from web import data
 from web.access import ProjectAccess, project_access
 from web.auth import login_required
 from web.db import get_db
+from web.i18n import localized_scheme
 
 bp = Blueprint("api_labels", __name__, url_prefix="/api/projects/<int:project_id>")
 
@@ -68,7 +69,7 @@ def label_in_project(db, access: ProjectAccess, annotation_id: int, *, write: bo
         abort(404, description=f"annotation {annotation_id} not found")
     data.check_article_in_project(db, project_id, label["article_id"])
     mine = label["annotator_id"] == g.user.id
-    if not access.sees_all_labels and not data.blind_visible(db, label, g.user.id):
+    if not access.sees_all_labels and not data.blind_visible(db, label, g.user.id, access.exam):
         abort(404, description=f"annotation {annotation_id} not found")
     if write and label["source"] == "human" and not mine and not access.can_curate:
         abort(403, description="you can only change your own labels")
@@ -83,7 +84,7 @@ def list_labels(project_id: int, article_id: str):
     data.check_article_in_project(db, project_id, article_id)
     labels = data.visible_labels(db, [article_id], project_id, g.user.id, access.sees_all_labels)
     return jsonify({"ok": True, "labels": labels,
-                    "scheme": [d.as_dict() for d in labels_store.get_scheme(db, project_id)]})
+                    "scheme": [d.as_dict() for d in localized_scheme(db, project_id)]})
 
 
 @bp.post("/labels")
@@ -199,4 +200,4 @@ def queue(project_id: int):
     if not limit.isdigit() or not 1 <= int(limit) <= 500:
         abort(400, description="limit must be between 1 and 500")
     return jsonify({"ok": True, "queue": data.least_sure(db, project_id, g.user.id, int(limit),
-                                                         sees_all=access.sees_all_labels)})
+                                                         sees_all=access.sees_all_labels, exam=access.exam)})

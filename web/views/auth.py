@@ -46,7 +46,11 @@ def login():
     session["user_id"] = user.id
     session["stamp"] = auth_store.password_stamp(db, user.id)
     session["sid"] = session_store.open_session(db, user.id, request.headers.get("User-Agent", ""))
-    return redirect(_safe_next(request.form.get("next")))
+    target = request.form.get("next")
+    if not target:  # a student with a running exercise goes straight to it
+        from web.views.classes import student_landing
+        target = student_landing(db, user)
+    return redirect(_safe_next(target))
 
 
 @bp.post("/logout")

@@ -9,6 +9,7 @@ from web import data
 from web.access import project_access
 from web.auth import login_required
 from web.db import get_db
+from web.i18n import localized_scheme
 
 bp = Blueprint("curate", __name__)
 
@@ -39,7 +40,7 @@ def page(project_id: int):
     access = project_access(db, g.user, project_id, need="curate")
     only_open = request.args.get("all") != "1"
     names = {m["user_id"]: m["display_name"] or m["username"] for m in labels_store.list_members(db, project_id)}
-    scheme = labels_store.get_scheme(db, project_id)
+    scheme = localized_scheme(db, project_id)
     return render_template("curate.html", access=access, project=access.project, items=queue(db, project_id, only_open),
                            names=names, scheme=scheme, titles={d.name: d.title for d in scheme}, only_open=only_open,
                            slot={d.name: i for i, d in enumerate(scheme)})

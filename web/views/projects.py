@@ -9,6 +9,7 @@ from web import auth_store, data
 from web.access import check_story, project_access, readable_story_ids, visible_projects
 from web.auth import login_required, manager_required
 from web.db import get_db
+from web.i18n import localized_scheme
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -46,7 +47,7 @@ def detail(project_id: int):
     for story in stories:
         story["progress"] = progress.get(story["id"], {})
     context = {"access": access, "project": access.project, "stories": stories,
-               "members": labels_store.list_members(db, project_id)}
+               "members": labels_store.list_members(db, project_id), "scheme": localized_scheme(db, project_id)}
     if access.can_curate:
         readable = readable_story_ids(db, g.user)
         context["all_stories"] = [s for s in data.story_summaries(db, None if readable is None else sorted(readable))
