@@ -9,12 +9,11 @@ from html import escape as _html_escape
 from flask import Blueprint, Response, abort, g, render_template, request
 from markupsafe import Markup
 
-from annotate.labels import store as labels_store
 from web import compare_view, data
 from web.access import check_story, project_access
 from web.auth import login_required
 from web.db import get_db
-from web.i18n import translate
+from web.i18n import localized_scheme, translate
 
 bp = Blueprint("compare", __name__)
 
@@ -74,7 +73,7 @@ def story_columns(db, story: dict, project_id: int | None, access, user_id: int 
                   if al["a"] in visible and al["b"] in visible]
     labels = data.visible_labels(db, [a["id"] for a in articles], project_id, user_id,
                                  access.sees_all_labels if access else True) if user_id is not None else []
-    scheme = labels_store.get_scheme(db, project_id)
+    scheme = localized_scheme(db, project_id)
     links = compare_view.links(alignments, visible)
     additions = {pid for pid in visible if pid not in links} if alignments else set()
     for article in articles:
@@ -168,7 +167,7 @@ def labels_css():
     project_id = project_arg()
     if project_id is not None:
         project_access(get_db(), g.user, project_id)
-    scheme = labels_store.get_scheme(get_db(), project_id)
+    scheme = localized_scheme(get_db(), project_id)
     return Response(scheme_css(scheme), mimetype="text/css", headers={"Cache-Control": "private, max-age=60"})
 
 
