@@ -71,12 +71,22 @@ def _close_in_time(d1: date | None, d2: date | None, max_days: int) -> bool:
     return d1 is None or d2 is None or abs((d1 - d2).days) <= max_days
 
 
+# Above this many articles, candidates come from an approximate index (compare.ann, HNSW): the
+# exact block search below is O(n^2) (100,000 articles: 10^10 products); below it, exact is fast.
+ANN_MIN = 20_000
+
+
 def neighbour_edges(vectors: np.ndarray, k: int, threshold: float, block: int = 1024) -> list[tuple[int, int]]:
     """Pairs (i < j) where j is among i's k nearest neighbours with cosine >= threshold.
 
-    Rows are processed in blocks so memory stays at block x n floats, never n x n.
+    Rows are processed in blocks so memory stays at block x n floats, never n x n; past ANN_MIN
+    rows the neighbours are approximate (usearch HNSW, recall measured in bench/scale_stories.py).
     """
     n = len(vectors)
+    if n > ANN_MIN:
+        from compare.ann import knn_edges
+
+        return knn_edges(vectors, k, threshold)
     kk = min(k + 1, n)
     edges = set()
     for start in range(0, n, block):

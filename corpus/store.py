@@ -123,6 +123,16 @@ def get_passages(db: sqlite_utils.Database, article: str, content_only: bool = F
     return rows
 
 
+def published_dates(db: sqlite_utils.Database, article_ids: list[str]) -> list[str | None]:
+    """`published_at` of each article, in order (None for an unknown article or a missing date)."""
+    found: dict[str, str | None] = {}
+    for start in range(0, len(article_ids), 500):  # SQLite caps the number of parameters
+        chunk = article_ids[start:start + 500]
+        found.update(db.execute(f"SELECT id, published_at FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
+                                chunk).fetchall())
+    return [found.get(aid) for aid in article_ids]
+
+
 def delete_article(db: sqlite_utils.Database, article: str) -> bool:
     """Remove an article and its passages; False when it does not exist. Annotations block deletion."""
     with db.atomic():
