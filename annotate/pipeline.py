@@ -42,11 +42,12 @@ def corpus_document(db: sqlite_utils.Database, article_ids: list[str]) -> dict:
     return {"articles": articles, "passages": passages, "alignments": [], "stories": [], "spans": []}
 
 
-def analyze(db: sqlite_utils.Database, article_ids: list[str], encoder=None) -> dict:
+def analyze(db: sqlite_utils.Database, article_ids: list[str], encoder=None, engine=None) -> dict:
     """Run every analysis step that is installed over `article_ids`; see the module docstring.
 
     `encoder` (a `compare.embed.Encoder`) is used by the compare step; None means the default
-    encoder from `compare.embed.get_encoder()`.
+    encoder from `compare.embed.get_encoder()`. `engine` (`compare.distributed.DaskEngine`)
+    runs the compare step's embedding, story candidates and alignment on a cluster.
     """
     document = corpus_document(db, article_ids)
     ids = [article["id"] for article in document["articles"]]
@@ -55,7 +56,7 @@ def analyze(db: sqlite_utils.Database, article_ids: list[str], encoder=None) -> 
     if installed("compare.pipeline"):
         from compare.pipeline import run_compare
 
-        merge_compare(document, run_compare(db, ids, encoder))
+        merge_compare(document, run_compare(db, ids, encoder, engine=engine))
     if installed("annotate.suggest"):
         from annotate.suggest import run_suggestions
 
