@@ -49,10 +49,28 @@ def update_stories(db, index: ArticleIndex, article_ids: list[str], vectors: np.
         return Update()
     index.add(article_ids, vectors)
     ids = touched_by(db, index, article_ids, vectors, params)
-    groups = stories.cluster(ids, index.vectors(ids), corpus_store.published_dates(db, ids), params)
+    edges_fn = _index_edges(index, ids) if len(ids) > stories.ANN_MIN else None
+    groups = stories.cluster(ids, index.vectors(ids), corpus_store.published_dates(db, ids), params, edges_fn)
     record = {"model": index.model_id, **params.as_dict()}
     sids = cstore.save_auto_stories(db, groups, record, scope=set(ids))
     return Update(added=len(article_ids), touched=len(ids), story_ids=sids)
+
+
+def _index_edges(index: ArticleIndex, ids: list[str]):
+    """Candidate edges among `ids` from the stored index itself (building a second one would
+    double the work of a large first run): neighbours outside `ids` are left out."""
+    row_of = {aid: row for row, aid in enumerate(ids)}
+
+    def edges(vectors: np.ndarray, k: int, threshold: float) -> list[tuple[int, int]]:
+        found = set()
+        for i, row in enumerate(index.neighbours(vectors, k + 1)):
+            for other, sim in row:
+                j = row_of.get(other)
+                if j is not None and j != i and sim >= threshold:
+                    found.add((min(i, j), max(i, j)))
+        return sorted(found)
+
+    return edges
 
 
 def database_path(db) -> Path | None:

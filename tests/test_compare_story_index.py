@@ -73,3 +73,12 @@ def test_index_new_articles_finds_the_demo_story_once_and_then_has_nothing_new(d
     assert [sorted(s["article_ids"]) for s in cstore.list_stories(db, "auto")] == [sorted(report.added)]
     assert ann.index_path(db_path, fake_encoder.model_id).is_file()
     assert index_new_articles(db, fake_encoder).added == 0
+
+
+def test_a_large_touched_set_takes_its_candidates_from_the_stored_index(db, monkeypatch):
+    vecs, labels = synthetic(8, 3, dim=32)
+    ids = [make_article(db, f"Article numéro {i}.\n", outlet=f"O{i}") for i in range(len(vecs))]
+    monkeypatch.setattr(stories, "ANN_MIN", 5)
+    update_stories(db, ann.ArticleIndex(32, "synthetic"), ids, vecs, PARAMS)
+    found = sorted(sorted(ids.index(a) for a in s["article_ids"]) for s in cstore.list_stories(db, "auto"))
+    assert found == [[s * 3, s * 3 + 1, s * 3 + 2] for s in range(8)]
