@@ -67,7 +67,8 @@ def score(db: sqlite_utils.Database, passages: list[dict], model=None, encoder=N
         return np.zeros((0, len(LABELS))), "rule"
     spans = [[s.shift(-p["start"]) for s in passage_spans(p)] for p in passages]
     if model is None:
-        probs = [[rules.rule_scores(p["text"], sp)[lab] for lab in LABELS] for p, sp in zip(passages, spans)]
+        scored = [rules.rule_scores(p["text"], sp) for p, sp in zip(passages, spans)]  # once per passage, not per label
+        probs = [[s[lab] for lab in LABELS] for s in scored]
         return np.asarray(probs, dtype=np.float64), "rule"
     feats = np.stack([rule_features(p["text"], sp) for p, sp in zip(passages, spans)])
     vecs = None
