@@ -53,14 +53,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100)
     args = parser.parse_args()
-    from distributed import Client, LocalCluster
-
     from analyze_speed import POLNEAR, english_corpus
+    from distributed import Client, LocalCluster
+    from ingest import build
+
     from compare.distributed import DaskEngine
     from compare.embed import get_encoder
     from corpus import db as dbmod
     from corpus.ingest import ingest
-    from ingest import build
 
     report = {"bench": "dask_engine", "workers": "LocalCluster, 2 processes x 1 thread, this machine"}
     with tempfile.TemporaryDirectory(prefix="presslens-bench-") as tmp:

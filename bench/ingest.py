@@ -26,11 +26,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from corpus import db as dbmod  # noqa: E402
-from corpus.ingest import ingest  # noqa: E402
-from corpus.lang import detect  # noqa: E402
-from corpus.batch import workers  # noqa: E402
-from corpus.segment import segment  # noqa: E402
+from corpus import db as dbmod
+from corpus.batch import workers
+from corpus.ingest import ingest
+from corpus.lang import detect
+from corpus.segment import segment
 
 GOAL = 200  # articles per second (issue 11)
 

@@ -29,10 +29,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from compare import stories  # noqa: E402
-from compare.ann import ArticleIndex  # noqa: E402
-from compare.story_index import update_stories  # noqa: E402
-from corpus import db as dbmod  # noqa: E402
+from compare import stories
+from compare.ann import ArticleIndex
+from compare.story_index import update_stories
+from corpus import db as dbmod
 
 GOALS = {"seconds_per_1000_new": 60.0, "peak_rss_mb": 4096, "pair_recall": 0.9}
 # Noise norm per article, relative to its story centroid, drawn in this range: two articles with

@@ -53,7 +53,7 @@ class ArticleIndex:
                            expansion_add=EXPANSION_ADD, expansion_search=EXPANSION_SEARCH)
 
     @classmethod
-    def open(cls, path: Path, model_id: str, dim: int) -> "ArticleIndex":
+    def open(cls, path: Path, model_id: str, dim: int) -> ArticleIndex:
         """The stored index at `path` when it matches the model and dimension, else a new one."""
         made = cls(dim, model_id, path)
         meta_path = Path(f"{path}.json")
@@ -122,7 +122,7 @@ def knn_edges(vectors: np.ndarray, k: int, threshold: float) -> list[tuple[int, 
     """Pairs (i < j), j among i's k approximate nearest rows with cosine >= threshold (no disk)."""
     from usearch.index import Index
 
-    n, dim = vectors.shape
+    dim = vectors.shape[1]
     index = Index(ndim=dim, metric="cos", dtype="f32", connectivity=CONNECTIVITY,
                   expansion_add=EXPANSION_ADD, expansion_search=EXPANSION_SEARCH)
     live = np.flatnonzero(np.linalg.norm(vectors, axis=1) > 0)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from compare import stories
 from compare import store as cstore
+from compare import stories
 from compare.ann import ArticleIndex, index_path
 from corpus import store as corpus_store
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 from corpus import lang as langmod
 from corpus.models import ArticleInput, Passage

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlsplit
 
 import sqlite_utils
@@ -24,10 +24,10 @@ from corpus.models import ArticleInput, IngestError, IngestReport
 DEFAULT_MAX_BYTES = int(os.environ.get("PRESSLENS_MAX_BYTES", 20_000_000))
 # One article longer than this is a data dump, not news (the longest article of the development
 # data has 60,000 characters); it is reported, not segmented for minutes.
-DEFAULT_MAX_ARTICLE_CHARS = int(os.environ.get("PRESSLENS_MAX_ARTICLE_CHARS", 2_000_000))
+DEFAULT_MAX_ARTICLE_CHARS = int(os.environ.get("PRESSLENS_MAX_ARTICLE_CHARS", "2000000"))
 MANIFEST = "manifest.json"
 PROGRESS_MIN_SOURCES = 50  # below this, a progress bar only appears on a terminal
-__all__ = ["BatchReport", "ingest", "guess_title"]
+__all__ = ["BatchReport", "guess_title", "ingest"]
 
 
 @dataclass

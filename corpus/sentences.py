@@ -9,7 +9,7 @@ line, so offsets are exact whatever pysbd does to spaces. Boundaries that fall i
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 PYSBD_LANGS = {"en", "fr", "de", "es", "it", "nl", "da", "ru", "ar", "el", "hy", "my", "pl", "zh", "ja", "fa", "hi", "mr", "ur", "am", "bg", "kk", "sk"}
 PAIRS = {"«": "»", "“": "”", "(": ")", "[": "]", "‹": "›"}
@@ -54,7 +54,7 @@ class _Sentences:
         return list(self.pysbd.processor(text).process())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _segmenter(lang: str) -> _Sentences:
     return _Sentences(lang)
 

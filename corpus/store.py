@@ -146,7 +146,7 @@ def delete_article(db: sqlite_utils.Database, article: str) -> bool:
 
 def stats(db: sqlite_utils.Database) -> dict:
     """Counts of outlets, articles, passages and content passages."""
-    one = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
+    one = lambda sql: db.execute(sql).fetchone()[0]
     return {
         "outlets": one("SELECT count(*) FROM outlets"),
         "articles": one("SELECT count(*) FROM articles"),

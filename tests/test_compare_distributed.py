@@ -19,9 +19,9 @@ from web.cli import main
 def cluster():
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as lc:
-        with Client(lc) as client:
-            yield lc, client
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as lc, \
+            Client(lc) as client:
+        yield lc, client
 
 
 def _demo_db(path):

@@ -76,7 +76,7 @@ def test_index_new_articles_finds_the_demo_story_once_and_then_has_nothing_new(d
 
 
 def test_a_large_touched_set_takes_its_candidates_from_the_stored_index(db, monkeypatch):
-    vecs, labels = synthetic(8, 3, dim=32)
+    vecs, _ = synthetic(8, 3, dim=32)
     ids = [make_article(db, f"Article numéro {i}.\n", outlet=f"O{i}") for i in range(len(vecs))]
     monkeypatch.setattr(stories, "ANN_MIN", 5)
     update_stories(db, ann.ArticleIndex(32, "synthetic"), ids, vecs, PARAMS)

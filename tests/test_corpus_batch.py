@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from corpus import batch
-from corpus import store
+from corpus import batch, store
 from corpus.ingest import ingest
 from corpus.models import ArticleInput, IngestError
 
