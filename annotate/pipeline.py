@@ -53,15 +53,61 @@ def analyze(db: sqlite_utils.Database, article_ids: list[str], encoder=None, eng
     ids = [article["id"] for article in document["articles"]]
     if encoder is None and installed("compare.embed"):
         encoder = default_encoder()
-    if installed("compare.pipeline"):
-        from compare.pipeline import run_compare
+    beside = suggest_beside(db, ids) if installed("annotate.suggest") and installed("compare.pipeline") else None
+    try:
+        if installed("compare.pipeline"):
+            from compare.pipeline import run_compare
 
-        merge_compare(document, run_compare(db, ids, encoder, engine=engine))
-    if installed("annotate.suggest"):
-        from annotate.suggest import run_suggestions
+            merge_compare(document, run_compare(db, ids, encoder, engine=engine))
+        if installed("annotate.suggest"):
+            from annotate.suggest import run_suggestions
 
-        merge_suggestions(document, run_suggestions(db, ids, encoder=encoder))
+            merge_suggestions(document, beside.result() if beside else run_suggestions(db, ids, encoder=encoder))
+    finally:
+        if beside is not None:
+            beside.pool.shutdown(wait=True, cancel_futures=True)
     return document
+
+
+# Below this many articles a second process costs more (its imports) than the overlap saves.
+BESIDE_MIN_ARTICLES = 20
+
+
+def suggest_beside(db: sqlite_utils.Database, ids: list[str]):
+    """Rule suggestions in a second process while this one compares (a Future), or None.
+
+    Rules need no encoder and touch only their own table, so on two cores or more they run
+    beside the embedding instead of after it (300 English articles: the rules cost about as
+    much CPU as the encoder, see bench/analyze_speed.py). A stored classifier needs the passage
+    vectors the comparison is computing, so it keeps the sequential path; so do in-memory
+    databases and small batches.
+    """
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from annotate import suggest_store
+
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if (not path or cores < 2 or len(ids) < BESIDE_MIN_ARTICLES
+            or suggest_store.latest_classifier(db, None) is not None):
+        return None
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("forkserver"))
+    future = pool.submit(_suggest_in_file, path, ids)
+    future.pool = pool
+    return future
+
+
+def _suggest_in_file(path: str, ids: list[str]) -> dict:
+    from annotate.suggest import run_suggestions
+    from corpus import db as dbmod
+
+    db = dbmod.connect(path, migrate=False)
+    try:
+        return run_suggestions(db, ids)
+    finally:
+        db.conn.close()
 
 
 def default_encoder():
