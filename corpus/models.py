@@ -35,6 +35,7 @@ class ArticleInput:
     lang: str | None = None
     html: str | None = None
     line: int | None = None  # 1-based line (JSONL/CSV row) the article came from
+    source_name: str | None = None  # the input as given (path or URL), which errors name
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ line, so offsets are exact whatever pysbd does to spaces. Boundaries that fall i
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from corpus.text import BRACKET_PAIRS, QUOTE_PAIRS
 
@@ -28,15 +28,51 @@ _MAYBE_BOUNDARY = re.compile(r"[.!?…;:。！？][^\s]{0,3}\s+\S")
 MAX_PYSBD_CHARS = 20_000  # pysbd's regexes get slow on huge single lines; the regex splitter is linear
 
 
-@lru_cache(maxsize=None)
-def _segmenter(lang: str):
-    import pysbd
+# pysbd builds its abbreviation regexes from a fixed list (about 660 distinct patterns for English
+# news, measured on 300 PolNeAR train articles), more than the 512 that Python's `re` cache keeps:
+# every line then recompiled most of them. Keeping them all costs about 2 MB.
+RE_CACHE_MIN = 4096
+LINE_CACHE = 20_000  # lines remembered per process (bylines, footers and wire copy repeat)
 
-    return pysbd.Segmenter(language=lang if lang in PYSBD_LANGS else "en", clean=False)
+
+class _Sentences:
+    """One pysbd Segmenter per language, built once, returning its sentence strings only.
+
+    `pysbd.Segmenter.segment` also locates each sentence in the text with a regex built from the
+    sentence itself (a new pattern per sentence, never cached); presslens maps boundaries back by
+    counting non-space characters, so only the processor's sentences are needed.
+    """
+
+    def __init__(self, lang: str):
+        import pysbd
+
+        if getattr(re, "_MAXCACHE", RE_CACHE_MIN) < RE_CACHE_MIN:
+            re._MAXCACHE = RE_CACHE_MIN  # a private knob, absent or ignored in other Pythons: harmless
+        self.pysbd = pysbd.Segmenter(language=lang if lang in PYSBD_LANGS else "en", clean=False)
+
+    def segment(self, text: str) -> list[str]:
+        if not text:
+            return []
+        self.pysbd.original_text = text
+        return list(self.pysbd.processor(text).process())
+
+
+@cache
+def _segmenter(lang: str) -> _Sentences:
+    return _Sentences(lang)
+
+
+@lru_cache(maxsize=LINE_CACHE)
+def _cached_spans(line: str, lang: str) -> tuple[tuple[int, int], ...]:
+    return tuple(_sentence_spans(line, lang))
 
 
 def sentence_spans(line: str, lang: str = "fr") -> list[tuple[int, int]]:
     """(start, end) offsets into `line` of its sentences, stripped, in order, covering all non-space text."""
+    return list(_cached_spans(line, lang))
+
+
+def _sentence_spans(line: str, lang: str) -> list[tuple[int, int]]:
     cuts = _pysbd_cuts(line, lang)
     if cuts is None:
         cuts = [m.end() for m in _REGEX_BOUNDARY.finditer(line)]

@@ -21,7 +21,11 @@ from corpus.cli import open_db, safe
 @click.option("--allow-private", is_flag=True, help="Allow URLs on private, loopback and link-local addresses.")
 @click.option("--json", "out", required=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="Where to write the JSON document ('-' for standard output).")
-def analyze_cmd(inputs, db_path, model, outlet, allow_private, out) -> None:
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where embedding, story candidates and alignment run (dask: on a dask.distributed cluster).")
+@click.option("--scheduler", default=None,
+              help="Dask scheduler address for --engine dask (default: $PRESSLENS_DASK_SCHEDULER).")
+def analyze_cmd(inputs, db_path, model, outlet, allow_private, out, engine, scheduler) -> None:
     """Ingest INPUTS (files, directories, URLs) and run every analysis step.
 
     Writes one JSON document: articles, passages (kind, content, offsets), alignments, stories
@@ -33,7 +37,12 @@ def analyze_cmd(inputs, db_path, model, outlet, allow_private, out) -> None:
     with tempfile.TemporaryDirectory(prefix="presslens-") as tmp:
         db = open_db(db_path or str(Path(tmp) / "analyze.db"))
         try:
-            document, errors = _run(db, list(inputs), model, outlet, allow_private)
+            runner = _engine(engine, scheduler)
+            try:
+                document, errors = _run(db, list(inputs), model, outlet, allow_private, runner)
+            finally:
+                if runner is not None:
+                    runner.close()
         finally:
             db.conn.close()
     text = json.dumps(document, ensure_ascii=False, indent=2)
@@ -53,7 +62,22 @@ def analyze_cmd(inputs, db_path, model, outlet, allow_private, out) -> None:
         sys.exit(1)
 
 
-def _run(db, inputs: list[str], model: str | None, outlet: str | None, allow_private: bool):
+def _engine(engine: str, scheduler: str | None):
+    """None for the local engine; a connected DaskEngine, or a one-line error, for dask."""
+    if engine != "dask":
+        return None
+    from compare.distributed import DaskEngine, scheduler_address
+
+    address = scheduler_address(scheduler)
+    if not address:
+        raise click.ClickException("--engine dask needs --scheduler ADDRESS (or PRESSLENS_DASK_SCHEDULER)")
+    try:
+        return DaskEngine(address)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise click.ClickException(f"cannot reach the dask scheduler at {address}: {exc}") from None
+
+
+def _run(db, inputs: list[str], model: str | None, outlet: str | None, allow_private: bool, engine=None):
     from annotate import pipeline
     from corpus.ingest import ingest
 
@@ -64,7 +88,7 @@ def _run(db, inputs: list[str], model: str | None, outlet: str | None, allow_pri
         raise click.ClickException("nothing to analyze: no input could be ingested")
     encoder = _encoder(model) if model else None
     try:
-        return pipeline.analyze(db, report.article_ids, encoder), report.errors
+        return pipeline.analyze(db, report.article_ids, encoder, engine=engine), report.errors
     except (LookupError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
 
