@@ -87,7 +87,7 @@ def learned_framing(db: sqlite_utils.Database, passages: list[dict], spans: list
     encoder cannot be loaded here (then the rules' word lists stay). Vectors come from the cache."""
     from annotate.models.framing import apply
     from compare.embed import get_encoder
-    from compare.store import passage_vectors
+    from compare.vector_store import passage_vectors
 
     try:
         enc = get_encoder(apply.encoder_name())
@@ -128,7 +128,7 @@ def score(db: sqlite_utils.Database, passages: list[dict], model=None, encoder=N
     feats = np.stack([rule_features(p["text"], sp) for p, sp in zip(passages, spans)])
     vecs = None
     if model.encoder_id:
-        from compare.store import passage_vectors
+        from compare.vector_store import passage_vectors
 
         vecs = passage_vectors(db, encoder, [p["text"] for p in passages])
     return model.predict_proba(feats, vecs), "model"

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from compare import align, embed, match, provenance, stories
+from compare import align, embed, match, provenance, stories, vector_store
 from compare import store as cstore
 from corpus import store as corpus_store
 
@@ -34,7 +34,7 @@ def load_articles(db, article_ids: list[str], encoder) -> tuple[list[align.Artic
         titles[aid] = (meta.get("title") or "").strip() or None
         texts.extend(r["text"] for r in rows)
     texts.extend(t for t in titles.values() if t)
-    vecs = cstore.passage_vectors(db, encoder, texts) if texts else np.zeros((0, 0), np.float32)
+    vecs = vector_store.passage_vectors(db, encoder, texts) if texts else np.zeros((0, 0), np.float32)
     pos = 0
     for art in arts:
         art.vectors, pos = vecs[pos:pos + len(art.ids)], pos + len(art.ids)
@@ -67,7 +67,7 @@ def match_params(db, arts: list[align.ArticlePassages], encoder) -> align.AlignP
         return replace(params, matcher=None)
     todo = [a for a in arts if a.second_vectors is None or a.second_model != second.model_id]
     texts = [t for a in todo for t in a.texts]
-    vecs = cstore.passage_vectors(db, second, texts) if texts else None
+    vecs = vector_store.passage_vectors(db, second, texts) if texts else None
     pos = 0
     for art in todo:
         art.second_model = second.model_id

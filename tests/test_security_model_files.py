@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from annotate.models import classifier
 from annotate.labels import suggestions as sstore
+from annotate.models import classifier
 from annotate.models.training import train_model
-from compare import store as compare_store
+from compare import vector_store
 from corpus import db as dbmod
 from tests.factories import make_article
 from web.cli import main as cli
@@ -128,7 +128,7 @@ def test_cached_vector_rows_of_the_wrong_type_size_or_value_are_re_embedded_not_
             "nan": np.array([np.nan, 0, 0, 0], dtype="<f4").tobytes()}
     for key, blob in rows.items():
         db.table("embeddings").insert({"text_hash": key, "model": "m", "dim": 4, "vector": blob})
-    found = compare_store.cached_vectors(db, "m", list(rows))
+    found = vector_store.cached_vectors(db, "m", list(rows))
     assert list(found) == ["good"] and np.array_equal(found["good"], good)
 
 

@@ -65,7 +65,7 @@ def train_model(db: sqlite_utils.Database, project_id: int | None = None, encode
                       for p in rows]) if rows else np.zeros((0, 16))
     vecs = None
     if encoder is not None and rows:
-        from compare.store import passage_vectors
+        from compare.vector_store import passage_vectors
 
         vecs = passage_vectors(db, encoder, [p["text"] for p in rows])
     model = classifier.train(feats, vecs, y, w, encoder.model_id if encoder else None, encoder_name(encoder))
