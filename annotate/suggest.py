@@ -29,7 +29,9 @@ def rule_lang(lang: str | None) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _detect_cached(text: str, lang: str) -> tuple[Span, ...]:
-    return tuple(rules.detect(text, lang))
+    from annotate.models.speech.apply import learned_quotes
+
+    return tuple(rules.detect(text, lang, quote_finder=learned_quotes))
 
 
 def passage_spans(passage: dict) -> list[Span]:

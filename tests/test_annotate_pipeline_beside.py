@@ -1,4 +1,4 @@
-"""Rule suggestions computed in a second process beside the comparison give the same document
+"""Rule spans found in a second process beside the comparison give the same document
 and the same stored suggestions as the sequential path."""
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def _analyze(path, encoder, beside_min: int, monkeypatch):
     monkeypatch.setattr(pipeline, "BESIDE_MIN_ARTICLES", beside_min)
     db = dbmod.connect(path)
     ids = ingest(db, [str(DEMO_DIR)]).article_ids
-    used = pipeline.suggest_beside(db, ids)
+    used = pipeline.rules_beside(db, ids)
     if used is not None:
         used.pool.shutdown(wait=True)
     document = pipeline.analyze(db, ids, encoder)

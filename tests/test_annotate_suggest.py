@@ -244,3 +244,23 @@ def test_stored_suggestions_have_one_row_per_passage_label_and_span(db, article)
     keys = [(r["passage_id"], r["start"], r["end"], r["label"]) for r in machine_suggestions(db, article)]
     assert len(keys) == len(set(keys))
     assert any(" + " in (r["model"] or "") for r in machine_suggestions(db, article))
+
+
+def test_english_indirect_speech_becomes_a_quotation_with_its_speaker_from_the_learned_tagger(db):
+    from corpus.models import ArticleInput
+    from corpus.store import save_article
+    from tests.factories import line_passages
+
+    text = ("The finance minister said on Tuesday that taxes would rise next year.\n"
+            "According to court filings, the firm paid two million dollars in 2019.\n")
+    aid, _ = save_article(db, ArticleInput(text=text, source_file="en.txt", source_id="en2", lang="en"),
+                          line_passages(text))
+    out = run_suggestions(db, [aid])
+    quotes = [s for s in out["spans"] if s["label"] == "quotation"]
+    assert [q["text"] for q in quotes] == ["that taxes would rise next year"]  # PolNeAR keeps "that"
+    assert quotes[0]["speaker"]["text"] == "The finance minister" and quotes[0]["cue"]["text"] == "said"
+    assert text[quotes[0]["start"]:quotes[0]["end"]] == quotes[0]["text"]
+    stored = {r["model"] for r in machine_suggestions(db, aid) if r["label"] == "quotation" and r["start"] == quotes[0]["start"]}
+    assert any("speech:crf" in m for m in stored)
+    labels = [out["passages"][pid]["label"] for pid in passage_ids(db, aid)]
+    assert labels[1] == "sourced_fact"  # "according to" a document is a sourced fact, not speech

@@ -14,10 +14,16 @@ from annotate.rules import params as P
 from annotate.rules.spans import LABELS, Span
 
 
-def detect(text: str, lang: str = "fr", parse: bool = True) -> list[Span]:
-    """Quotation, framing and sourced-fact spans of `text` (local offsets), in text order."""
+def detect(text: str, lang: str = "fr", parse: bool = True, quote_finder=None) -> list[Span]:
+    """Quotation, framing and sourced-fact spans of `text` (local offsets), in text order.
+
+    `quote_finder(text, lang, rule_quotes) -> quotes` lets a learned model decide the quotations
+    (annotate.models.speech.apply); framing and facts are then found around its quotations.
+    """
     doc = nlp.parse(text, lang) if parse and lang == "fr" and _may_quote(text) else None
     qs = quotes.find_quotes(text, lang, doc)
+    if quote_finder is not None:
+        qs = quote_finder(text, lang, qs)
     fr = framing.find_framing(text, lang, qs)
     fs = facts.find_facts(text, lang, qs + fr)
     return sorted(qs + fr + fs, key=lambda s: (s.start, s.end))
