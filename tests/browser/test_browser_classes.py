@@ -8,7 +8,6 @@ and 390 px go to test-artifacts/.
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -19,7 +18,8 @@ from compare.pipeline import run_compare
 from corpus import db as dbmod
 from corpus import store as corpus_store
 from corpus.ingest import ingest
-from tests.browser.test_browser_flow import ARGS, ARTIFACTS, CHROMIUM, PASSWORD
+from tests.browser.conftest import require_chromium
+from tests.browser.test_browser_flow import ARTIFACTS, PASSWORD
 from tests.conftest import DEMO_DIR, FakeEncoder
 from web import auth_store, create_app
 
@@ -28,8 +28,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (make browser)")
+    require_chromium()
     tmp = tmp_path_factory.mktemp("classes")
     db = dbmod.connect(tmp / "site.db")
     users = {name: auth_store.create_user(db, name, role, password=PASSWORD)[0].id
@@ -55,16 +54,6 @@ def site(tmp_path_factory):
            "story": story["id"], "article": article, "content": content, "users": users,
            "suggestion": sugg["id"], "tom_label": tom["id"]}
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def open_as(browser, site, username: str, width: int = 1440, height: int = 1000):

@@ -9,9 +9,7 @@ never class names: every column shows all its content passages in the article's 
 from __future__ import annotations
 
 import json
-import os
 import threading
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -22,14 +20,12 @@ from compare.pipeline import align_stories, run_compare
 from corpus import db as dbmod
 from corpus import store as corpus_store
 from corpus.ingest import ingest
+from tests.browser.conftest import require_chromium
 from tests.conftest import DEMO_DIR, ROOT, FakeEncoder
 from web import auth_store, create_app
 from web.jobs import start_worker
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 ARTIFACTS = ROOT / "test-artifacts"
 PASSWORD = "browser-compare-password"
 
@@ -68,10 +64,7 @@ def outlet_text(i: int) -> str:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Debian chromium is not installed (make browser)")
-        pytest.skip("Debian chromium is not installed (make browser)")
+    require_chromium()
     tmp = tmp_path_factory.mktemp("compare")
     db = dbmod.connect(tmp / "site.db")
     auth_store.create_user(db, "curator", "curator", password=PASSWORD)
@@ -99,16 +92,6 @@ def site(tmp_path_factory):
            "ids": ids, "demo_story": demo_story["id"], "demo_ids": demo_ids, "tmp": tmp}
     server.shutdown()
     queue.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def open_page(browser, site, width: int, height: int = 900):

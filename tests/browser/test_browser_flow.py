@@ -10,9 +10,7 @@ Screenshots go to test-artifacts/.
 from __future__ import annotations
 
 import json
-import os
 import re
-
 import threading
 from pathlib import Path
 
@@ -26,13 +24,11 @@ from compare.pipeline import run_compare
 from corpus import db as dbmod
 from corpus import store as corpus_store
 from corpus.ingest import ingest
+from tests.browser.conftest import require_chromium
 from tests.conftest import DEMO_DIR, ROOT, FakeEncoder
 from web import auth_store, create_app
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 ARTIFACTS = ROOT / "test-artifacts"
 PASSWORD = "browser-test-password"
 HOSTILE = ("Piège <script>window.__xss = 1; alert(1)</script>\n\n"
@@ -43,11 +39,7 @@ HOSTILE = ("Piège <script>window.__xss = 1; alert(1)</script>\n\n"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """A populated database served by a werkzeug server thread on 127.0.0.1:<free port>."""
-    if not Path(CHROMIUM).exists():
-        # CI installs it (make browser): there a missing browser is a failure, never a skip.
-        if os.environ.get("CI"):
-            pytest.fail("Debian chromium is not installed (make browser)")
-        pytest.skip("Debian chromium is not installed (make browser)")
+    require_chromium()
     tmp = tmp_path_factory.mktemp("browser")
     db = dbmod.connect(tmp / "site.db")
     admin, _ = auth_store.create_user(db, "admin", "admin", password=PASSWORD)
@@ -73,16 +65,6 @@ def site(tmp_path_factory):
            "story": story["id"], "hostile_story": hostile_story, "hostile": hostile_id, "article": target,
            "content": content, "suggestion": suggestion}
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import threading
-from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
@@ -22,7 +21,8 @@ from compare.pipeline import run_compare
 from corpus import db as dbmod
 from corpus import store as corpus_store
 from corpus.ingest import ingest
-from tests.browser.test_browser_flow import ARGS, ARTIFACTS, CHROMIUM, PASSWORD
+from tests.browser.conftest import require_chromium
+from tests.browser.test_browser_flow import ARTIFACTS, PASSWORD
 from tests.conftest import DEMO_DIR, FakeEncoder
 from web import auth_store, create_app
 from web.i18n import CATALOGUES
@@ -54,8 +54,7 @@ def english_phrases() -> list[str]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (make browser)")
+    require_chromium()
     tmp = tmp_path_factory.mktemp("french")
     db = dbmod.connect(tmp / "site.db")
     users = {name: auth_store.create_user(db, name, role, password=PASSWORD)[0].id
@@ -88,16 +87,6 @@ def site(tmp_path_factory):
     yield {"url": f"http://127.0.0.1:{server.server_port}", "project": project["id"], "story": story["id"],
            "article": article, "exercise": running["id"], "user_text": sorted(set(user_text), key=len, reverse=True)}
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def french_session(browser, site, username: str, lang: str = "fr-FR"):

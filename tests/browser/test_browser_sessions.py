@@ -2,29 +2,22 @@
 stops working once the first logs out (server-side session records)."""
 from __future__ import annotations
 
-import os
 import threading
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
 from corpus import db as dbmod
+from tests.browser.conftest import require_chromium
 from web import auth_store, create_app
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 PASSWORD = "browser-test-password"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Debian chromium is not installed (make browser)")
-        pytest.skip("Debian chromium is not installed (make browser)")
+    require_chromium()
     tmp = tmp_path_factory.mktemp("sessions")
     db = dbmod.connect(tmp / "site.db")
     auth_store.create_user(db, "teacher", "curator", password=PASSWORD)
@@ -37,27 +30,24 @@ def site(tmp_path_factory):
     server.shutdown()
 
 
-def test_a_cookie_copied_to_another_browser_is_logged_out_with_the_original(site):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            owner, copy = browser.new_context(), browser.new_context()
-            page = owner.new_page()
-            page.goto(site + "/login")
-            page.fill("input[name=username]", "teacher")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("form button.primary")
-            page.wait_for_url("**/stories")
-            copy.add_cookies(owner.cookies())
-            stolen = copy.new_page()
-            stolen.goto(site + "/stories")
-            assert stolen.url.endswith("/stories")  # the copy works while the session is open
-            page.click("form[action='/logout'] button")
-            page.wait_for_url("**/login*")
-            stolen.goto(site + "/stories")
-            assert "/login" in stolen.url
-            assert stolen.locator("input[name=password]").count() == 1
-        finally:
-            browser.close()
+def test_a_cookie_copied_to_another_browser_is_logged_out_with_the_original(site, browser):
+    owner, copy = browser.new_context(), browser.new_context()  # two "devices"
+    try:
+        page = owner.new_page()
+        page.goto(site + "/login")
+        page.fill("input[name=username]", "teacher")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("form button.primary")
+        page.wait_for_url("**/stories")
+        copy.add_cookies(owner.cookies())
+        stolen = copy.new_page()
+        stolen.goto(site + "/stories")
+        assert stolen.url.endswith("/stories")  # the copy works while the session is open
+        page.click("form[action='/logout'] button")
+        page.wait_for_url("**/login*")
+        stolen.goto(site + "/stories")
+        assert "/login" in stolen.url
+        assert stolen.locator("input[name=password]").count() == 1
+    finally:
+        owner.close()
+        copy.close()
