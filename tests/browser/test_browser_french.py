@@ -118,7 +118,9 @@ def visit(pg, site, path: str, ready: str | None = None) -> None:
 
 TEACHER_PAGES = ["/stories", "/projects", "/projects/{project}", "/projects/{project}/dashboard",
                  "/projects/{project}/curate?all=1", "/projects/{project}/queue", "/projects/{project}/exports",
-                 "/classes", "/classes/{exercise}", "/admin/users", "/projects/999999"]
+                 "/classes", "/classes/{exercise}", "/admin/users", "/projects/999999",
+                 "/stories/{story}", "/stories/{story}?project={project}&layers=verbatim,quoted,paraphrase,partial,only",
+                 "/stories/{story}/manage", "/stories/{story}/report", "/stories/build", "/articles/new", "/io"]
 
 
 def test_every_teacher_and_admin_page_reads_in_french(browser, site):
