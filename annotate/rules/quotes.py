@@ -7,6 +7,7 @@ or a speaker is attached to them in the same sentence.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from annotate.rules import dialogue, lexicon, sentences, speakers
@@ -21,6 +22,17 @@ PULL_TAIL = re.compile(r"\s*[;—–―]\s*([A-ZÀ-Ý][^\n«»“”]{2,90})$")
 def quote_marks(text: str) -> list[tuple[int, int]]:
     """Top-level quotation-mark pairs as (start, end) including the marks; nested pairs stay
     inside their parent; an opener never closed runs to the end of its paragraph."""
+    if not _ANY_MARK.search(text):  # most passages: no mark at all, no character loop
+        return []
+    return list(_quote_marks(text))
+
+
+# Every character that can open or close a quotation (straight quotes and '' included).
+_ANY_MARK = re.compile("[" + re.escape("".join(set(PAIRS) | set(PAIRS.values()) | {'"', "'"})) + "]")
+
+
+@functools.lru_cache(maxsize=8192)  # a passage's marks are asked for by quotes, framing, facts and features
+def _quote_marks(text: str) -> tuple[tuple[int, int], ...]:
     out: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []
     i = 0
@@ -47,7 +59,7 @@ def quote_marks(text: str) -> list[tuple[int, int]]:
         i += 1
     if stack:
         out.append((stack[0][1], len(text)))
-    return out
+    return tuple(out)
 
 
 def _opens(text: str, i: int) -> bool:
