@@ -49,15 +49,21 @@ def gold_of(doc: dict) -> list[dict]:
     return out
 
 
-def main(path: Path = DATA) -> None:
-    _data.require("quotes_polnear", path)
-    docs = [d for d in map(json.loads, path.open(encoding="utf-8")) if d.get("primary", True)]
+def as_tuples(spans: list) -> list[tuple]:
+    """Quotation spans as the (start, end, speaker, speaker_span, cue) tuples `score_polnear` reads."""
+    return [(p.start, p.end, p.speaker.text if p.speaker else None,
+             (p.speaker.start, p.speaker.end) if p.speaker else None, p.cue.text if p.cue else None)
+            for p in spans]
+
+
+def score_polnear(docs: list[dict], predict) -> dict:
+    """The figures of the module docstring for `predict` over `docs`."""
+    c = dict.fromkeys(("exact", "overlap", "pred", "gold", "spk", "spk_exact", "cue", "direct", "direct_hit",
+                       "indirect", "indirect_hit"), 0)
     t0 = time.perf_counter()
-    c = {"exact": 0, "overlap": 0, "pred": 0, "gold": 0, "spk": 0, "spk_exact": 0, "cue": 0,
-         "direct": 0, "direct_hit": 0, "indirect": 0, "indirect_hit": 0}
     for doc in docs:
         gold, pred = gold_of(doc), predict(doc["text"])
-        gs, ps = [g["span"] for g in gold], [(p.start, p.end) for p in pred]
+        gs, ps = [g["span"] for g in gold], [(p[0], p[1]) for p in pred]
         c["exact"] += len(ev.match(gs, ps, "exact"))
         pairs = ev.match(gs, ps, "overlap")
         c["overlap"] += len(pairs)
@@ -70,18 +76,30 @@ def main(path: Path = DATA) -> None:
             c[key + "_hit"] += i in hit
         for i, j in pairs:
             g, p = gold[i], pred[j]
-            c["spk"] += ev.same_speaker(g["speaker"], p.speaker.text if p.speaker else None)
-            c["spk_exact"] += bool(p.speaker and g["speaker_span"] == (p.speaker.start, p.speaker.end))
-            c["cue"] += ev.same_speaker(g["cue"], p.cue.text if p.cue else None)
+            c["spk"] += ev.same_speaker(g["speaker"], p[2])
+            c["spk_exact"] += bool(p[3] and g["speaker_span"] == p[3])
+            c["cue"] += ev.same_speaker(g["cue"], p[4])
     n = c["overlap"] or 1
+    return {"content_overlap": ev.prf(c["overlap"], c["pred"], c["gold"]),
+            "content_exact": ev.prf(c["exact"], c["pred"], c["gold"]),
+            "recall_direct": round(c["direct_hit"] / max(1, c["direct"]), 4),
+            "recall_indirect": round(c["indirect_hit"] / max(1, c["indirect"]), 4),
+            "speaker_accuracy": round(c["spk"] / n, 4), "speaker_exact": round(c["spk_exact"] / n, 4),
+            "cue_accuracy": round(c["cue"] / n, 4), "seconds": round(time.perf_counter() - t0, 2),
+            "gold": c["gold"], "direct": c["direct"], "indirect": c["indirect"]}
+
+
+def main(path: Path = DATA) -> None:
+    _data.require("quotes_polnear", path)
+    docs = [d for d in map(json.loads, path.open(encoding="utf-8")) if d.get("primary", True)]
+    figs = score_polnear(docs, lambda text: as_tuples(predict(text)))
     print(json.dumps({
-        "bench": "quotes_polnear", "documents": len(docs), "attributions": c["gold"],
-        "content_overlap": ev.prf(c["overlap"], c["pred"], c["gold"]),
-        "content_exact": ev.prf(c["exact"], c["pred"], c["gold"]),
-        "recall_direct": round(c["direct_hit"] / max(1, c["direct"]), 4), "direct": c["direct"],
-        "recall_indirect": round(c["indirect_hit"] / max(1, c["indirect"]), 4), "indirect": c["indirect"],
-        "speaker_accuracy": round(c["spk"] / n, 4), "speaker_exact_offsets": round(c["spk_exact"] / n, 4),
-        "cue_accuracy": round(c["cue"] / n, 4), "seconds": round(time.perf_counter() - t0, 2),
+        "bench": "quotes_polnear", "documents": len(docs), "attributions": figs["gold"],
+        "content_overlap": figs["content_overlap"], "content_exact": figs["content_exact"],
+        "recall_direct": figs["recall_direct"], "direct": figs["direct"],
+        "recall_indirect": figs["recall_indirect"], "indirect": figs["indirect"],
+        "speaker_accuracy": figs["speaker_accuracy"], "speaker_exact_offsets": figs["speaker_exact"],
+        "cue_accuracy": figs["cue_accuracy"], "seconds": figs["seconds"],
         "tuned_on": "this dev split (English cue list and speaker rules)",
     }, indent=1))
 

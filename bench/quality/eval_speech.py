@@ -22,14 +22,13 @@ from __future__ import annotations
 import json
 import re
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT))
 
 from annotate.models import evaluation as ev  # noqa: E402
-from bench.quotes_polnear import gold_of  # noqa: E402  (same gold as the rules' benchmark)
+from bench.quotes_polnear import as_tuples, score_polnear  # noqa: E402  (same gold and scoring as the rules' benchmark)
 
 DATA = ROOT.parent / "shared" / "data"
 POLNEAR_DEV = DATA / "polnear" / "dev.jsonl"
@@ -55,41 +54,7 @@ def model_predict(model, lang: str = "en"):
 def rules_predict(text: str) -> list[tuple]:
     from bench.quotes_polnear import predict
 
-    return [(p.start, p.end, p.speaker.text if p.speaker else None,
-             (p.speaker.start, p.speaker.end) if p.speaker else None, p.cue.text if p.cue else None)
-            for p in predict(text)]
-
-
-def score_polnear(docs: list[dict], predict) -> dict:
-    """The figures of the module docstring for `predict` over `docs`."""
-    c = dict.fromkeys(("exact", "overlap", "pred", "gold", "spk", "spk_exact", "cue", "direct", "direct_hit",
-                       "indirect", "indirect_hit"), 0)
-    t0 = time.perf_counter()
-    for doc in docs:
-        gold, pred = gold_of(doc), predict(doc["text"])
-        gs, ps = [g["span"] for g in gold], [(p[0], p[1]) for p in pred]
-        c["exact"] += len(ev.match(gs, ps, "exact"))
-        pairs = ev.match(gs, ps, "overlap")
-        c["overlap"] += len(pairs)
-        c["pred"] += len(ps)
-        c["gold"] += len(gs)
-        hit = {i for i, _ in pairs}
-        for i, g in enumerate(gold):
-            key = "direct" if g["direct"] else "indirect"
-            c[key] += 1
-            c[key + "_hit"] += i in hit
-        for i, j in pairs:
-            g, p = gold[i], pred[j]
-            c["spk"] += ev.same_speaker(g["speaker"], p[2])
-            c["spk_exact"] += bool(p[3] and g["speaker_span"] == p[3])
-            c["cue"] += ev.same_speaker(g["cue"], p[4])
-    n = c["overlap"] or 1
-    return {"content_overlap": ev.prf(c["overlap"], c["pred"], c["gold"]),
-            "content_exact": ev.prf(c["exact"], c["pred"], c["gold"]),
-            "recall_direct": round(c["direct_hit"] / max(1, c["direct"]), 4),
-            "recall_indirect": round(c["indirect_hit"] / max(1, c["indirect"]), 4),
-            "speaker_accuracy": round(c["spk"] / n, 4), "speaker_exact": round(c["spk_exact"] / n, 4),
-            "cue_accuracy": round(c["cue"] / n, 4), "seconds": round(time.perf_counter() - t0, 2)}
+    return as_tuples(predict(text))
 
 
 def score_aads(rows: list[dict], predict) -> dict:
