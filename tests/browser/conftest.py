@@ -28,3 +28,41 @@ def browser():
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield chromium
         chromium.close()
+
+
+def serve(app):
+    """Serve `app` on 127.0.0.1 in a daemon thread; returns (base url, server to shut down)."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}", server
+
+
+def demo_class(db, users: dict[str, int]) -> dict:
+    """The demo corpus aligned with the FakeEncoder, its largest story in a project "2nde B" of
+    curator `prof` with annotators `lea` and `tom`, and one rule suggestion on the first content
+    passage. Returns ids: story, project, article, content passages."""
+    from annotate.labels import store as labels_store
+    from compare import store as compare_store
+    from compare.pipeline import run_compare
+    from corpus import store as corpus_store
+    from corpus.ingest import ingest
+    from tests.conftest import DEMO_DIR, FakeEncoder
+
+    ingest(db, [str(DEMO_DIR)])
+    ids = [a["id"] for a in corpus_store.list_articles(db)]
+    run_compare(db, ids, FakeEncoder())
+    story = max(compare_store.list_stories(db), key=lambda s: len(s["article_ids"]))
+    project = labels_store.create_project(db, "2nde B", created_by=users["prof"])
+    labels_store.add_story(db, project["id"], story["id"])
+    for name in ("lea", "tom"):
+        labels_store.add_member(db, project["id"], users[name], "annotator")
+    article = story["article_ids"][0]
+    content = [p for p in corpus_store.get_passages(db, article) if p["content"]]
+    suggestion = labels_store.add_label(db, content[0]["id"], "editorial_framing", source="rule", prob=0.89,
+                                        model="rules")
+    return {"ids": ids, "story": story, "project": project, "article": article, "content": content,
+            "suggestion": suggestion}

@@ -7,20 +7,12 @@ and 390 px go to test-artifacts/.
 """
 from __future__ import annotations
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from annotate.labels import store as labels_store
-from compare import store as compare_store
-from compare.pipeline import run_compare
 from corpus import db as dbmod
-from corpus import store as corpus_store
-from corpus.ingest import ingest
-from tests.browser.conftest import require_chromium
+from tests.browser.conftest import demo_class, require_chromium, serve
 from tests.browser.test_browser_flow import ARTIFACTS, PASSWORD
-from tests.conftest import DEMO_DIR, FakeEncoder
 from web import auth_store, create_app
 
 pytestmark = pytest.mark.browser
@@ -33,24 +25,14 @@ def site(tmp_path_factory):
     db = dbmod.connect(tmp / "site.db")
     users = {name: auth_store.create_user(db, name, role, password=PASSWORD)[0].id
              for name, role in (("prof", "curator"), ("lea", "annotator"), ("tom", "annotator"))}
-    ingest(db, [str(DEMO_DIR)])
-    ids = [a["id"] for a in corpus_store.list_articles(db)]
-    run_compare(db, ids, FakeEncoder())
-    story = max(compare_store.list_stories(db), key=lambda s: len(s["article_ids"]))
-    project = labels_store.create_project(db, "2nde B", created_by=users["prof"])
-    labels_store.add_story(db, project["id"], story["id"])
-    for name in ("lea", "tom"):
-        labels_store.add_member(db, project["id"], users[name], "annotator")
-    article = story["article_ids"][0]
-    content = [p for p in corpus_store.get_passages(db, article) if p["content"]]
-    sugg = labels_store.add_label(db, content[0]["id"], "editorial_framing", source="rule", prob=0.89, model="rules")
+    world = demo_class(db, users)
+    story, project, article, content, sugg = (world[k] for k in ("story", "project", "article", "content", "suggestion"))
     tom = labels_store.add_label(db, content[1]["id"], "quotation", annotator_id=users["tom"], project_id=project["id"])
     db.conn.close()
     app = create_app({"DATABASE": str(tmp / "site.db"), "SECRET_KEY": "classes", "INSTANCE_PATH": str(tmp / "inst"),
                       "EXERCISE_REFRESH_MS": 300})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "db": str(tmp / "site.db"), "project": project["id"],
+    url, server = serve(app)
+    yield {"url": url, "db": str(tmp / "site.db"), "project": project["id"],
            "story": story["id"], "article": article, "content": content, "users": users,
            "suggestion": sugg["id"], "tom_label": tom["id"]}
     server.shutdown()

@@ -8,22 +8,17 @@ branch is rewriting them (see the branch report).
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 from babel.messages.pofile import read_po
-from werkzeug.serving import make_server
 
 from annotate.campaign import classes as class_mode
 from annotate.labels import store as labels_store
 from compare import store as compare_store
-from compare.pipeline import run_compare
 from corpus import db as dbmod
 from corpus import store as corpus_store
-from corpus.ingest import ingest
-from tests.browser.conftest import require_chromium
+from tests.browser.conftest import demo_class, require_chromium, serve
 from tests.browser.test_browser_flow import ARTIFACTS, PASSWORD
-from tests.conftest import DEMO_DIR, FakeEncoder
 from web import auth_store, create_app
 from web.i18n import CATALOGUES
 
@@ -59,17 +54,8 @@ def site(tmp_path_factory):
     db = dbmod.connect(tmp / "site.db")
     users = {name: auth_store.create_user(db, name, role, password=PASSWORD)[0].id
              for name, role in (("admin", "admin"), ("prof", "curator"), ("lea", "annotator"), ("tom", "annotator"))}
-    ingest(db, [str(DEMO_DIR)])
-    ids = [a["id"] for a in corpus_store.list_articles(db)]
-    run_compare(db, ids, FakeEncoder())
-    story = max(compare_store.list_stories(db), key=lambda s: len(s["article_ids"]))
-    project = labels_store.create_project(db, "2nde B", created_by=users["prof"])
-    labels_store.add_story(db, project["id"], story["id"])
-    for name in ("lea", "tom"):
-        labels_store.add_member(db, project["id"], users[name], "annotator")
-    article = story["article_ids"][0]
-    content = [p for p in corpus_store.get_passages(db, article) if p["content"]]
-    labels_store.add_label(db, content[0]["id"], "editorial_framing", source="rule", prob=0.89, model="rules")
+    world = demo_class(db, users)
+    ids, story, project, article, content = (world[k] for k in ("ids", "story", "project", "article", "content"))
     for name, label in (("lea", "quotation"), ("tom", "sourced_fact")):
         labels_store.add_label(db, content[1]["id"], label, annotator_id=users[name], project_id=project["id"],
                                speaker_text="Anne Dupont" if label == "quotation" else None)
@@ -82,9 +68,8 @@ def site(tmp_path_factory):
     user_text += ["2nde B", "Briefcam", "Anne Dupont", "admin", "prof", "lea", "tom", "rules", "presslens"]
     db.conn.close()
     app = create_app({"DATABASE": str(tmp / "site.db"), "SECRET_KEY": "fr", "INSTANCE_PATH": str(tmp / "inst")})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "project": project["id"], "story": story["id"],
+    url, server = serve(app)
+    yield {"url": url, "project": project["id"], "story": story["id"],
            "article": article, "exercise": running["id"], "user_text": sorted(set(user_text), key=len, reverse=True)}
     server.shutdown()
 
