@@ -4,10 +4,7 @@ from __future__ import annotations
 import io
 import json
 
-import pytest
-
 from annotate.labels import store as labels_store
-from tests.conftest import FakeEncoder
 from tests.web_support import app, appdb, as_user, client, world  # noqa: F401
 
 
@@ -62,16 +59,6 @@ def test_url_ingest_keeps_the_ssrf_guard(client, world):
 def test_annotators_cannot_upload(client, world):
     api = as_user(client, "annotator")
     assert _upload(api, [("x.txt", b"Texte.\n")]).status_code == 403
-
-
-@pytest.mark.slow  # the suggestion step loads spaCy's French model
-def test_upload_with_analysis_aligns_the_new_articles(client, world, app):
-    app.config["ENCODER"] = FakeEncoder()
-    api = as_user(client, "curator")
-    a = "La mairie ferme la piscine municipale pour travaux.\nLes nageurs sont déçus.\n"
-    b = "La mairie ferme la piscine municipale pour travaux cet été.\nUn scandale selon nous.\n"
-    body = _upload(api, [("a.txt", a.encode()), ("b.txt", b.encode())], analyze="1").get_json()
-    assert body["ok"] and body["analysis"]["articles"] == 2 and body["analysis"]["alignments"] >= 1
 
 
 def test_export_every_format_with_safe_file_names(client, world, appdb):

@@ -5,6 +5,7 @@ its error and keeps the article. Waiting is by polling the job row, with a gener
 """
 from __future__ import annotations
 
+import io
 import re
 import time
 
@@ -137,3 +138,46 @@ def test_a_joined_article_can_be_moved_to_a_new_story(encoder_app, appdb, world,
     assert article not in compare_store.get_story(appdb, world["story"])["article_ids"]
     assert compare_store.get_story(appdb, moved["result"]["story_id"])["article_ids"] == [article]
     assert client.post(f"/jobs/{job_id}/move", data={"csrf_token": token, "story": "nope"}).status_code == 400
+
+
+@pytest.mark.slow  # the suggestion step loads spaCy's French model
+def test_api_upload_with_analysis_queues_one_job_that_aligns_the_new_articles(encoder_app, appdb, world, client):
+    api = as_user(client, "curator")
+    a = "La mairie ferme la piscine municipale pour travaux.\nLes nageurs sont déçus.\n"
+    b = "La mairie ferme la piscine municipale pour travaux cet été.\nUn scandale selon nous.\n"
+    response = api.call("POST", "/api/articles", content_type="multipart/form-data", data={
+        "analyze": "1", "files": [(io.BytesIO(a.encode()), "a.txt"), (io.BytesIO(b.encode()), "b.txt")]})
+    body = response.get_json()
+    assert response.status_code == 200 and body["ok"] and body["job"]["status"] == "queued"
+    assert "analysis" not in body  # nothing was analysed inside the request
+    start_worker(encoder_app)
+    job = wait_for(appdb, body["job"]["id"])
+    assert job["status"] == "done", job["error"]
+    assert job["result"]["articles"] == 2 and job["result"]["alignments"] >= 1
+    followed = client.get(body["job"]["api"]).get_json()["job"]
+    assert followed["status"] == "done" and followed["story_url"]
+    page = client.get(body["job"]["page"]).get_data(as_text=True)
+    assert "2 articles analys" in page
+
+
+def test_api_analyze_answers_202_with_a_job_and_runs_it_in_the_worker(encoder_app, appdb, world, client):
+    api = as_user(client, "admin")
+    ids = [row["id"] for row in appdb.query("SELECT id FROM articles ORDER BY id")]
+    response = api.post("/api/analyze", {"article_ids": ids + ids[:1]})  # a repeated id counts once
+    assert response.status_code == 202
+    queued = response.get_json()["job"]
+    stored = job_store.get_job(appdb, queued["id"])
+    assert stored["kind"] == "analyse_batch" and stored["payload"]["article_ids"] == ids
+    start_worker(encoder_app)
+    job = wait_for(appdb, queued["id"])
+    assert job["status"] == "done", job["error"]
+    assert job["result"]["articles"] == 2 and job["result"]["how"] == "batch"
+    assert client.get(queued["api"]).get_json()["job"]["status"] == "done"
+
+
+def test_api_analyze_refuses_unknown_ids_before_queueing_anything(app, appdb, world, client):
+    api = as_user(client, "curator")
+    known = appdb.query("SELECT id FROM articles LIMIT 1").__next__()["id"]
+    response = api.post("/api/analyze", {"article_ids": [known, "0000000000000000"]})
+    assert response.status_code == 404 and "0000000000000000" in response.get_json()["error"]
+    assert appdb["jobs"].count == 0

@@ -230,4 +230,18 @@ def story_title(db, story: dict) -> str:
     return f"story {story.get('id', '?')}"
 
 
-RUNNERS = {"analyse_article": analyse_article, "realign_story": realign_story}
+def analyse_batch(db, job: dict, encoder, progress: Progress) -> dict:
+    """The API's `POST /api/analyze` (and `POST /api/articles` with `analyze`): group the given
+    articles into stories among themselves, align them and suggest labels, as `presslens analyze`
+    does, but in the worker so that no request waits on the encoder."""
+    from annotate.pipeline import analyze
+
+    progress(20, "aligning")
+    document = analyze(db, list(job["payload"]["article_ids"]), encoder)
+    stories = [s.get("id") for s in document.get("stories", [])]
+    return {"how": "batch", "articles": len(document.get("articles", [])),
+            "alignments": len(document.get("alignments", [])), "stories": stories,
+            "spans": len(document.get("spans", [])), "story_id": stories[0] if len(stories) == 1 else None}
+
+
+RUNNERS = {"analyse_article": analyse_article, "realign_story": realign_story, "analyse_batch": analyse_batch}

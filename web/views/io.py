@@ -10,11 +10,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, g, jsonify, render_template, request
+from flask import Blueprint, Response, abort, current_app, g, jsonify, render_template, request, url_for
 
 from annotate.exchange import export as export_mod
 from annotate.exchange import importers
-from annotate.pipeline import analyze
+from corpus import store as corpus_store
+from corpus.errors import NotFound
 from corpus.ingest import ingest
 from web import jobs
 from web.access import project_access, visible_projects
@@ -55,11 +56,16 @@ def ingest_uploads(db, files, url: str, outlet: str | None) -> dict:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def run_analysis(db, article_ids: list[str]) -> dict:
-    """The full analysis (alignment + suggestions) over `article_ids`; summary counts."""
-    document = analyze(db, article_ids, current_app.config.get("ENCODER"))
-    return {"articles": len(document.get("articles", [])), "alignments": len(document.get("alignments", [])),
-            "stories": [s.get("id") for s in document.get("stories", [])], "spans": len(document.get("spans", []))}
+def queue_analysis(db, article_ids: list[str]) -> dict:
+    """Queue the full analysis (stories, alignment, suggestions) of `article_ids` as one
+    background job; the answer says where to follow it. Unknown ids are refused now (404 naming
+    them), not discovered later by the worker."""
+    unknown = [aid for aid in article_ids if corpus_store.get_article(db, aid, with_text=False) is None]
+    if unknown:
+        raise NotFound(f"unknown article id(s): {', '.join(unknown[:10])}")
+    job_id = jobs.submit(db, "analyse_batch", user_id=g.user.id, payload={"article_ids": article_ids})
+    return {"id": job_id, "status": "queued", "api": url_for("articles.api_job", job_id=job_id),
+            "page": url_for("articles.job", job_id=job_id)}
 
 
 @bp.get("/io")
@@ -75,7 +81,7 @@ def _ingest_request(db) -> dict:
     result = ingest_uploads(db, request.files.getlist("files"), request.form.get("url", "").strip(),
                             request.form.get("outlet", "").strip())
     if request.form.get("analyze") and result["article_ids"]:
-        result["analysis"] = run_analysis(db, result["article_ids"])
+        result["job"] = queue_analysis(db, result["article_ids"])
     return result
 
 
@@ -106,7 +112,8 @@ def api_analyze():
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or not isinstance(payload.get("article_ids"), list) or not payload["article_ids"]:
         abort(400, description="give article_ids: a non-empty list")
-    return jsonify({"ok": True, **run_analysis(get_db(), [str(a) for a in payload["article_ids"]])})
+    ids = list(dict.fromkeys(str(a) for a in payload["article_ids"]))
+    return jsonify({"ok": True, "job": queue_analysis(get_db(), ids)}), 202
 
 
 def _import(project_id: int) -> dict:
