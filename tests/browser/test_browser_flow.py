@@ -233,11 +233,19 @@ def test_hostile_article_renders_inert(page, site):
 
 
 def test_export_downloads_a_file_with_the_labels(page, site):
+    db = dbmod.connect(site["db"])  # a human label of its own: the test does not rely on earlier ones
+    admin = db.execute("SELECT id FROM users WHERE username = 'admin'").fetchone()[0]
+    labels_store.add_label(db, site["content"][-1]["id"], "sourced_fact", annotator_id=admin,
+                           project_id=site["project"])
+    db.conn.close()
     page.goto(site["url"] + "/io")
+    form = page.locator("#exports form").first
+    form.locator("select[name=format]").select_option("jsonl")
+    form.locator("select[name=source]").select_option("human")
     with page.expect_download() as info:
-        page.click("#exports a:text('jsonl')")
+        form.locator("button[type=submit]").click()
     download = info.value
-    assert download.suggested_filename == "Demo.jsonl"  # one extension
+    assert download.suggested_filename == "Demo.human.jsonl"  # the source named, one extension
     body = Path(download.path()).read_text(encoding="utf-8")
     assert '"label": "sourced_fact"' in body or '"label":"sourced_fact"' in body
     shot(page, "io.png")
