@@ -148,6 +148,16 @@ def test_interface_language_follows_accept_language_then_user_choice(client, app
     assert "Sujets" in html
 
 
+def test_an_error_page_explains_the_status_in_the_readers_language(client, appdb):
+    add_user(appdb, "kim", "viewer")
+    as_user(client, "kim")
+    french = client.get("/stories/999999", headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    assert french.status_code == 404
+    assert "n'existe pas" in french.get_data(as_text=True).replace("&#39;", "'")
+    english = client.get("/stories/999999", headers={"Accept-Language": "en"})
+    assert "does not exist" in english.get_data(as_text=True)
+
+
 def test_french_and_english_catalogues_have_the_same_keys_and_placeholders():
     import re
 
