@@ -157,11 +157,8 @@ def story_groups(db, arts: list[align.ArticlePassages], title_vecs: dict, model:
 
 def story_texts(db, arts: list[align.ArticlePassages]) -> list[str]:
     """Title and content passages of each article: what the story pair model reads."""
-    out = []
-    for art in arts:
-        meta = corpus_store.get_article(db, art.article_id, with_text=False) or {}
-        out.append("\n".join([meta.get("title") or "", *art.texts]))
-    return out
+    titles = corpus_store.titles(db, [art.article_id for art in arts])
+    return ["\n".join([title or "", *art.texts]) for art, title in zip(arts, titles)]
 
 
 def additions_of(passage_ids: list[str], alignments: list[dict]) -> list[str]:

@@ -5,7 +5,9 @@ every article with every other does not scale, so candidate story-mates come fro
 neighbour search over article vectors (numpy top-k in blocks), edges above the model's threshold
 (and within `max_days` when both dates are known) are joined by union-find, and only inside each
 connected component does average-linkage agglomerative clustering (cosine, distance threshold)
-split chains that single links would have glued together.
+split chains that single links would have glued together. When the caller gives article texts and
+the encoder's params name a pair model (compare.story_pairs), the learned P(same story) replaces
+the cosine in both steps: edges at P >= link, linkage over P of every pair of the component.
 """
 from __future__ import annotations
 
@@ -43,6 +45,13 @@ class StoryParams:
 # AllSides dates the story, not each article, so every article of a story has the same day and a
 # 1-day window would score best for a reason real coverage (spread over a few days) lacks; 3
 # days is a judgement: the same event's coverage, not the next week's related event.
+# USE with article texts (every caller in compare/ passes them): the pair model
+# compare/story_model/use.json decides instead of the 0.56 cosine (which stays for callers without
+# text). Its link probability (0.825) is the best pairwise F1 of a story-grouped 5-fold CV inside
+# the tuning half (0.817; bench/quality/train_stories.py); reporting half F1 0.789, precision
+# 0.761, recall 0.819, same-week different-story pairs merged 185 / 21,701; dates withheld 0.471.
+# floor 0.3 is a judgement (a kNN prefilter, not a decision): 3 of the tuning half's 724
+# same-story pairs have a lower article cosine.
 # e5 and the fake trigram encoder keep the 11-article calibration (lowest same-story vs highest
 # different-story cosine: 0.937 / 0.922 for e5, 0.654 / 0.638 for the fake encoder of the tests).
 MAX_DAYS = 3
@@ -223,23 +232,28 @@ def cluster_indices(vectors: np.ndarray, days: list[date | None], params: StoryP
     return sorted(out, key=lambda g: g[0])
 
 
-def learned(params: StoryParams, vectors: np.ndarray, texts: list[str | None] | None):
+def learned(params: StoryParams, vectors: np.ndarray, texts: list[str | None] | None, background: list[str] = ()):
     """(params with the link resolved, scorer) when the params name a pair model and texts are
-    given; else (params, None): callers without article text keep the cosine threshold."""
+    given; else (params, None): callers without article text (or whose articles are all shorter
+    than story_pairs.MIN_WORDS) keep the cosine threshold."""
     if params.pair_model is None or texts is None:
         return params, None
     from compare import story_pairs
 
-    scorer = story_pairs.scorer(params.pair_model, vectors, texts)
+    scorer = story_pairs.scorer(params.pair_model, vectors, texts, background)
+    if not scorer.text.has_text.any():
+        return params, None  # titles or one-liners only: the cosine threshold, as without texts
     return (replace(params, link=scorer.model.link) if params.link is None else params), scorer
 
 
 def cluster(article_ids: list[str], vectors: np.ndarray, dates: list[str | None],
-            params: StoryParams, edges_fn=None, texts: list[str | None] | None = None) -> list[list[str]]:
+            params: StoryParams, edges_fn=None, texts: list[str | None] | None = None,
+            background: list[str] = ()) -> list[list[str]]:
     """Stories among `article_ids` (rows of `vectors`, ISO `dates` or None), as id lists.
 
-    `texts` (title and content of each article, in order) lets the pair model of `params` decide.
+    `texts` (title and content of each article, in order) lets the pair model of `params` decide;
+    `background` (texts of other articles of the corpus) only weighs words.
     """
     days = [parse_day(d) for d in dates]
-    params, scorer = learned(params, vectors, texts)
+    params, scorer = learned(params, vectors, texts, background)
     return [[article_ids[i] for i in group] for group in cluster_indices(vectors, days, params, edges_fn, scorer)]

@@ -91,14 +91,22 @@ def signature(text: str) -> tuple[Counter, Counter]:
         if len(token) < 2:
             continue
         words[token.lower()] += 1
-        before = text[:m.start()].rstrip()
-        if token[0].isupper() and before and before[-1] not in _SENTENCE_END:
+        if token[0].isupper() and not _opens_sentence(text, m.start()):
             names[token.lower()] += 1
     return words, names
 
 
-def _tfidf(counts: list[Counter]) -> sparse.csr_matrix:
-    """L2-normalised rows of sublinear TF x smoothed IDF over these documents themselves."""
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether the first non-space character before `start` ends a sentence (or there is none)."""
+    k = start - 1
+    while k >= 0 and text[k].isspace() and text[k] != "\n":
+        k -= 1
+    return k < 0 or text[k] in _SENTENCE_END
+
+
+def _tfidf(counts: list[Counter], rows_out: int) -> sparse.csr_matrix:
+    """L2-normalised rows (the first `rows_out` documents) of sublinear TF x smoothed IDF, the
+    IDF counted over all `counts` (the documents themselves plus any background)."""
     vocab: dict[str, int] = {}
     rows, cols, tfs = [], [], []
     for r, c in enumerate(counts):
@@ -106,12 +114,13 @@ def _tfidf(counts: list[Counter]) -> sparse.csr_matrix:
             rows.append(r)
             cols.append(vocab.setdefault(word, len(vocab)))
             tfs.append(1.0 + math.log(n))
-    df = np.bincount(np.asarray(cols, dtype=np.int64), minlength=len(vocab))
-    idf = np.log((1 + len(counts)) / (1 + df)) + 1.0
-    vals = np.asarray(tfs) * idf[np.asarray(cols, dtype=np.int64)] if cols else np.zeros(0)
-    m = sparse.csr_matrix((vals, (rows, cols)), shape=(len(counts), max(len(vocab), 1)))
+    rows_a, cols_a = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+    idf = np.log((1 + len(counts)) / (1 + np.bincount(cols_a, minlength=len(vocab)))) + 1.0
+    keep = rows_a < rows_out
+    vals = np.asarray(tfs)[keep] * idf[cols_a[keep]]
+    m = sparse.csr_matrix((vals, (rows_a[keep], cols_a[keep])), shape=(rows_out, max(len(vocab), 1)))
     norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-    return sparse.diags(1.0 / np.maximum(norms, 1e-12)) @ m
+    return (sparse.diags(1.0 / np.maximum(norms, 1e-12)) @ m).tocsr()
 
 
 @dataclass(frozen=True)
@@ -122,10 +131,12 @@ class TextMatrix:
     has_text: np.ndarray
 
     @classmethod
-    def build(cls, texts: list[str | None]) -> TextMatrix:
-        sigs = [signature(t or "") for t in texts]
-        has = np.array([sum(w.values()) >= MIN_WORDS for w, _ in sigs], dtype=bool)
-        return cls(_tfidf([w for w, _ in sigs]).tocsr(), _tfidf([n for _, n in sigs]).tocsr(), has)
+    def build(cls, texts: list[str | None], background: list[str] = ()) -> TextMatrix:
+        """Rows for `texts`; IDF over `texts` plus `background` (other articles of the corpus, so
+        that a handful of texts still weighs words as the corpus does)."""
+        sigs = [signature(t or "") for t in [*texts, *background]]
+        has = np.array([sum(w.values()) >= MIN_WORDS for w, _ in sigs[:len(texts)]], dtype=bool)
+        return cls(_tfidf([w for w, _ in sigs], len(texts)), _tfidf([n for _, n in sigs], len(texts)), has)
 
     def subset(self, rows: list[int]) -> TextMatrix:
         """The same rows (and the same IDF) for a part of the articles."""
@@ -164,8 +175,9 @@ class Scorer:
                              has[:, None] & has[None, :])
 
 
-def scorer(name: str, vectors: np.ndarray, texts: list[str | None]) -> Scorer:
-    """The scorer of pair model `name` over articles (rows of `vectors`, their texts in order)."""
+def scorer(name: str, vectors: np.ndarray, texts: list[str | None], background: list[str] = ()) -> Scorer:
+    """The scorer of pair model `name` over articles (rows of `vectors`, their texts in order);
+    `background` texts only count in the IDF."""
     if len(texts) != len(vectors):
         raise StoryModelError(f"{len(texts)} texts for {len(vectors)} article vectors")
-    return Scorer(load(name), vectors, TextMatrix.build(texts))
+    return Scorer(load(name), vectors, TextMatrix.build(texts, background))

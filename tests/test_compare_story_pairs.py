@@ -4,7 +4,10 @@ import json
 import numpy as np
 import pytest
 
-from compare import stories, story_pairs
+from compare import ann, stories, story_pairs
+from compare import store as cstore
+from compare.story_index import article_texts, background_ids, update_stories
+from tests.factories import make_article
 
 PARAMS = stories.params_for("use-multilingual")
 
@@ -84,9 +87,13 @@ def test_articles_without_enough_text_fall_back_to_the_vector_only_model():
     model = story_pairs.load("use")
     scorer = story_pairs.scorer("use", vecs, titles)
     assert np.allclose(scorer.pairs([0], [1]), model.vector.proba(np.array([[0.9]])))
-    assert stories.cluster(["a", "b", "c"], vecs, [None] * 3, PARAMS, texts=titles) == [["a", "b", "c"]]
-    far = vectors_at(0.3, 3)  # below the vector-only cut: nothing joins
-    assert stories.cluster(["a", "b", "c"], far, [None] * 3, PARAMS, texts=titles) == []
+    texts = [*titles, TEXTS["panel_a"]]  # one article with text: the model decides
+    vecs4 = vectors_at(0.9, 4)
+    assert stories.cluster(list("abcd"), vecs4, [None] * 4, PARAMS, texts=texts) == [list("abcd")]
+    far = vectors_at(0.565, 4)  # above the cosine threshold (0.56), below the vector-only cut (0.572)
+    assert stories.cluster(list("abcd"), far, [None] * 4, PARAMS, texts=texts) == []
+    # titles only: the cosine threshold decides, exactly as without texts
+    assert stories.cluster(list("abc"), far[:3], [None] * 3, PARAMS, texts=titles) == [list("abc")]
 
 
 def test_block_probabilities_match_pair_probabilities():
@@ -121,3 +128,22 @@ def test_the_shipped_model_reads_every_feature_and_a_probability_cut():
     model = story_pairs.load("use")
     assert model.text.features == story_pairs.FEATURES and 0 < model.link < 1
     assert all(c > 0 for c in model.text.coef)  # more of any signal never lowers P(same story)
+
+
+def test_incremental_updates_read_stored_texts_and_keep_the_two_events_apart(db):
+    ids, vecs, _, texts = corpus(0.72, 0.62)  # stored undated: the texts and vectors decide
+    stored = [make_article(db, text, outlet=f"O{i}", title=aid) for i, (aid, text) in enumerate(zip(ids, texts))]
+    index = ann.ArticleIndex(vecs.shape[1], "use-multilingual-test")
+    background, events = list(range(4, len(ids))), list(range(4))
+    update_stories(db, index, [stored[i] for i in background], vecs[background], PARAMS)
+    update_stories(db, index, [stored[i] for i in events], vecs[events], PARAMS)  # IDF: 4 + background
+    found = sorted(sorted(ids[stored.index(a)] for a in s["article_ids"]) for s in cstore.list_stories(db, "auto"))
+    assert found == [["bill_a", "bill_b"], ["panel_a", "panel_b"]]
+
+
+def test_a_small_update_weighs_its_words_with_other_stored_articles(db):
+    stored = [make_article(db, f"Article {i} about something else entirely.", outlet=f"O{i}") for i in range(5)]
+    assert set(background_ids(db, stored[:2])) == set(stored[2:])
+    assert background_ids(db, stored[:2]) and not set(background_ids(db, stored[:2])) & set(stored[:2])
+    text = article_texts(db, stored[:1])[0]
+    assert text.startswith("O0 article") and "something else" in text

@@ -7,8 +7,12 @@ reporting half, fixed before any tuning. Each half is clustered on its own with
 compare.stories (the shipped MODEL_PARAMS); figures: pairwise precision, recall, F1 over article
 pairs, and the share of article pairs from DIFFERENT stories dated within 7 days of each other
 that end up in one group (the "related events of the same week" error). Every article gets its
-story's date (AllSides dates the story, not each article). `--tune` prints the grid searched on
-the tuning half (how stories.MODEL_PARAMS were chosen) instead.
+story's date (AllSides dates the story, not each article). Each model is scored twice: with the
+cosine threshold alone (what callers without article text get) and, where its params name a pair
+model, with article texts (title + paragraphs) as compare.stories.cluster runs it; the pair model
+was trained and its link chosen on the tuning half (bench/quality/train_stories.py), so its
+tuning-half rows are labelled so. `--tune` prints the grid searched on the tuning half (how the
+cosine threshold in stories.MODEL_PARAMS was chosen) instead.
 """
 from __future__ import annotations
 
