@@ -102,6 +102,8 @@ def test_block_probabilities_match_pair_probabilities():
     block = scorer.block([0, 1, 2, 3])
     i, j = np.triu_indices(4, 1)
     assert np.allclose(block[i, j], scorer.pairs(i, j))
+    part = scorer.subset([2, 3])  # a re-cut component keeps the corpus' IDF
+    assert np.allclose(part.block([0, 1]), block[2:, 2:])
 
 
 def test_names_are_capitalised_words_that_do_not_open_a_sentence():
