@@ -30,7 +30,7 @@ import numpy as np
 from _cache import ROOT, encode_cached
 from _rows import require_rows
 
-from compare import stories
+from compare import stories, story_pairs
 
 DATA = ROOT.parent / "shared" / "data" / "allsides" / "allsides_triples.jsonl"
 SEED = 14
@@ -112,6 +112,7 @@ def rows_for(name: str, split: str, params: stories.StoryParams, fig: dict, date
     if with_text:
         tuned = "tuning data: pair model trained and link chosen here; " if split == "tuning" else ""
         name = f"{name} + story pair model (compare/story_model/{params.pair_model}.json)"
+        params = replace(params, link=params.link or story_pairs.load(params.pair_model).link)
     else:
         name = f"{name} (cosine threshold: callers without article text)"
         params = replace(params, pair_model=None, floor=0.0, link=None)
