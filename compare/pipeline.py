@@ -150,9 +150,15 @@ def story_groups(db, arts: list[align.ArticlePassages], title_vecs: dict, model:
     taken = {frozenset(members) for _, members in manual}
     sparams = stories.params_for(model)
     groups = [g for g in stories.cluster(ids, article_matrix(arts, title_vecs), [a.published_at for a in arts], sparams,
-                                         edges_fn) if frozenset(g) not in taken]
+                                         edges_fn, story_texts(db, arts)) if frozenset(g) not in taken]
     sids = cstore.save_auto_stories(db, groups, {"model": model, **sparams.as_dict()}, scope=set(ids))
     return manual + list(zip(sids, groups))
+
+
+def story_texts(db, arts: list[align.ArticlePassages]) -> list[str]:
+    """Title and content passages of each article: what the story pair model reads."""
+    titles = corpus_store.titles(db, [art.article_id for art in arts])
+    return ["\n".join([title or "", *art.texts]) for art, title in zip(arts, titles)]
 
 
 def additions_of(passage_ids: list[str], alignments: list[dict]) -> list[str]:
@@ -222,17 +228,18 @@ def dumps(result: dict) -> str:
 def cluster_corpus(db, encoder, chunk: int = 500) -> list[int]:
     """Auto-cluster every article of the corpus into stories (stored); returns the story ids."""
     ids = [row["id"] for row in corpus_store.list_articles(db)]
-    rows, dates = [], []
+    rows, dates, texts = [], [], []
     for start in range(0, len(ids), chunk):  # passage vectors of one chunk at a time in memory
         arts, title_vecs = load_articles(db, ids[start:start + chunk], encoder)
         rows.append(article_matrix(arts, title_vecs, getattr(encoder, "dim", None)))
         dates.extend(a.published_at for a in arts)
+        texts.extend(story_texts(db, arts))
     sparams = stories.params_for(encoder.model_id)
     width = max((r.shape[1] for r in rows), default=1)
     # a chunk of articles without any text cannot know the width: its rows are zeros anyway
     matrix = np.vstack([r if r.shape[1] == width else np.zeros((len(r), width), np.float32) for r in rows]
                        or [np.zeros((0, width), np.float32)])
-    groups = stories.cluster(ids, matrix, dates, sparams)
+    groups = stories.cluster(ids, matrix, dates, sparams, texts=texts)
     return cstore.save_auto_stories(db, groups, {"model": encoder.model_id, **sparams.as_dict()})
 
 

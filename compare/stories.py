@@ -5,7 +5,9 @@ every article with every other does not scale, so candidate story-mates come fro
 neighbour search over article vectors (numpy top-k in blocks), edges above the model's threshold
 (and within `max_days` when both dates are known) are joined by union-find, and only inside each
 connected component does average-linkage agglomerative clustering (cosine, distance threshold)
-split chains that single links would have glued together.
+split chains that single links would have glued together. When the caller gives article texts and
+the encoder's params name a pair model (compare.story_pairs), the learned P(same story) replaces
+the cosine in both steps: edges at P >= link, linkage over P of every pair of the component.
 """
 from __future__ import annotations
 
@@ -22,6 +24,13 @@ class StoryParams:
     max_days: int = 3      # no story spans more days than this (when dates are known): MAX_DAYS
     k: int = 10            # nearest neighbours examined per article
     max_component: int = 2000  # larger components are re-cut with a stricter threshold
+    pair_model: str | None = None  # compare/story_model/<name>.json decides when texts are given
+    floor: float = 0.0     # with a pair model: minimum cosine of a candidate pair (kNN prefilter)
+    link: float | None = None  # with a pair model: P(same story) that links (None: the model's)
+
+    def candidate_floor(self, learned: bool) -> float:
+        """The cosine below which a neighbour is not even considered."""
+        return self.floor if learned else self.threshold
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -36,13 +45,20 @@ class StoryParams:
 # AllSides dates the story, not each article, so every article of a story has the same day and a
 # 1-day window would score best for a reason real coverage (spread over a few days) lacks; 3
 # days is a judgement: the same event's coverage, not the next week's related event.
+# USE with article texts (every caller in compare/ passes them): the pair model
+# compare/story_model/use.json decides instead of the 0.56 cosine (which stays for callers without
+# text). Its link probability (0.825) is the best pairwise F1 of a story-grouped 5-fold CV inside
+# the tuning half (0.817; bench/quality/train_stories.py); reporting half F1 0.789, precision
+# 0.761, recall 0.819, same-week different-story pairs merged 185 / 21,701; dates withheld 0.471.
+# floor 0.3 is a judgement (a kNN prefilter, not a decision): 3 of the tuning half's 724
+# same-story pairs have a lower article cosine.
 # e5 and the fake trigram encoder keep the 11-article calibration (lowest same-story vs highest
 # different-story cosine: 0.937 / 0.922 for e5, 0.654 / 0.638 for the fake encoder of the tests).
 MAX_DAYS = 3
 MODEL_PARAMS = {
     "fake-trigram": StoryParams(threshold=0.65, max_days=MAX_DAYS),
     "e5": StoryParams(threshold=0.93, max_days=MAX_DAYS),
-    "use-multilingual": StoryParams(threshold=0.56, max_days=MAX_DAYS),
+    "use-multilingual": StoryParams(threshold=0.56, max_days=MAX_DAYS, pair_model="use", floor=0.3),
 }
 FALLBACK = StoryParams(threshold=0.6)
 
@@ -150,54 +166,94 @@ def split_by_dates(members: list[int], days: list[date | None], max_days: int) -
     return [sorted(p) for p in parts if p]
 
 
-def _agglomerate(members: list[int], vectors: np.ndarray, days: list, params: StoryParams) -> list[list[int]]:
-    """Average-linkage clustering inside one component; far-apart dates count as unrelated."""
+def _agglomerate(members: list[int], vectors: np.ndarray, days: list, params: StoryParams,
+                 scorer=None) -> list[list[int]]:
+    """Average-linkage clustering inside one component (over cosines, or over the learned
+    probabilities of every pair of the component); far-apart dates count as unrelated."""
     from sklearn.cluster import AgglomerativeClustering  # imported here: seconds, rarely needed
 
     sub = vectors[members]
-    dist = np.clip(1.0 - sub @ sub.T, 0.0, 2.0)
+    sim = sub @ sub.T if scorer is None else scorer.block(members)
+    cut = params.threshold if scorer is None else params.link
+    dist = np.clip(1.0 - sim, 0.0, 2.0)
     for x, mx in enumerate(members):
         for y in range(x + 1, len(members)):
             if not _close_in_time(days[mx], days[members[y]], params.max_days):
                 dist[x, y] = dist[y, x] = 2.0
-    if dist.max() <= 1.0 - params.threshold:
+    np.fill_diagonal(dist, 0.0)
+    if dist.max() <= 1.0 - cut:
         return [members]  # every pair is close: average linkage would merge them all anyway
     labels = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
-                                     distance_threshold=1.0 - params.threshold).fit_predict(dist)
+                                     distance_threshold=1.0 - cut).fit_predict(dist)
     groups: dict[int, list[int]] = {}
     for m, label in zip(members, labels):
         groups.setdefault(int(label), []).append(m)
     return list(groups.values())
 
 
+def _linked(edges: list[tuple[int, int]], scorer, link: float) -> list[tuple[int, int]]:
+    """The candidate edges whose learned probability reaches `link`."""
+    if scorer is None or not edges:
+        return edges
+    pairs = np.asarray(edges, dtype=np.int64)
+    keep = scorer.pairs(pairs[:, 0], pairs[:, 1]) >= link
+    return [edge for edge, ok in zip(edges, keep) if ok]
+
+
 def cluster_indices(vectors: np.ndarray, days: list[date | None], params: StoryParams,
-                    edges_fn=None) -> list[list[int]]:
+                    edges_fn=None, scorer=None) -> list[list[int]]:
     """Groups (size >= 2) of row indices of `vectors` that form stories.
 
     `edges_fn(vectors, k, threshold)` finds the candidate pairs (default `neighbour_edges`; a
     distributed engine passes its own); the decisions below do not depend on who found them.
+    With a `scorer` (compare.story_pairs.Scorer over the same rows) the learned probability
+    replaces the cosine: candidates above `params.floor`, links and average linkage at
+    `params.link`; without one, the cosine threshold decides as before.
     """
     if len(vectors) < 2:
         return []
-    edges = [(i, j) for i, j in (edges_fn or neighbour_edges)(vectors, params.k, params.threshold)
-             if _close_in_time(days[i], days[j], params.max_days)]
+    floor = params.candidate_floor(scorer is not None)
+    edges = _linked([(i, j) for i, j in (edges_fn or neighbour_edges)(vectors, params.k, floor)
+                     if _close_in_time(days[i], days[j], params.max_days)], scorer, params.link)
     out = []
     for comp in components(len(vectors), edges):
         if len(comp) < 2:
             continue
         if len(comp) > params.max_component:
-            stricter = replace(params, threshold=params.threshold + (1 - params.threshold) / 4)
-            sub = cluster_indices(vectors[comp], [days[m] for m in comp], stricter, edges_fn)
+            stricter = replace(params, threshold=params.threshold + (1 - params.threshold) / 4,
+                               link=None if params.link is None else params.link + (1 - params.link) / 4)
+            sub = cluster_indices(vectors[comp], [days[m] for m in comp], stricter, edges_fn,
+                                  scorer.subset(comp) if scorer is not None else None)
             out.extend([[comp[i] for i in g] for g in sub])
             continue
-        groups = [comp] if len(comp) == 2 else _agglomerate(comp, vectors, days, params)
+        groups = [comp] if len(comp) == 2 else _agglomerate(comp, vectors, days, params, scorer)
         for group in groups:
             out.extend(p for p in split_by_dates(group, days, params.max_days) if len(p) >= 2)
     return sorted(out, key=lambda g: g[0])
 
 
+def learned(params: StoryParams, vectors: np.ndarray, texts: list[str | None] | None, background: list[str] = ()):
+    """(params with the link resolved, scorer) when the params name a pair model and texts are
+    given; else (params, None): callers without article text (or whose articles are all shorter
+    than story_pairs.MIN_WORDS) keep the cosine threshold."""
+    if params.pair_model is None or texts is None:
+        return params, None
+    from compare import story_pairs
+
+    scorer = story_pairs.scorer(params.pair_model, vectors, texts, background)
+    if not scorer.text.has_text.any():
+        return params, None  # titles or one-liners only: the cosine threshold, as without texts
+    return (replace(params, link=scorer.model.link) if params.link is None else params), scorer
+
+
 def cluster(article_ids: list[str], vectors: np.ndarray, dates: list[str | None],
-            params: StoryParams, edges_fn=None) -> list[list[str]]:
-    """Stories among `article_ids` (rows of `vectors`, ISO `dates` or None), as id lists."""
+            params: StoryParams, edges_fn=None, texts: list[str | None] | None = None,
+            background: list[str] = ()) -> list[list[str]]:
+    """Stories among `article_ids` (rows of `vectors`, ISO `dates` or None), as id lists.
+
+    `texts` (title and content of each article, in order) lets the pair model of `params` decide;
+    `background` (texts of other articles of the corpus) only weighs words.
+    """
     days = [parse_day(d) for d in dates]
-    return [[article_ids[i] for i in group] for group in cluster_indices(vectors, days, params, edges_fn)]
+    params, scorer = learned(params, vectors, texts, background)
+    return [[article_ids[i] for i in group] for group in cluster_indices(vectors, days, params, edges_fn, scorer)]

@@ -4,7 +4,7 @@ Re-clustering a 100,000-article corpus because 1,000 articles arrived wastes min
 new article vectors go into the index beside the database (`compare.ann`), their neighbours
 above the story threshold are looked up, and only the *touched* set is clustered again: the new
 articles, those neighbours, and every member of the auto stories those belong to. The decision
-rules (threshold, dates, average linkage) are `compare.stories`' own, unchanged; auto stories
+rules (pair model or threshold, dates, average linkage) are `compare.stories`' own, unchanged; auto stories
 wholly inside the touched set are replaced, every other story keeps its id and its runs.
 """
 from __future__ import annotations
@@ -35,8 +35,9 @@ def touched_by(db, index: ArticleIndex, article_ids: list[str], vectors: np.ndar
                params: stories.StoryParams) -> list[str]:
     """The new articles, their indexed neighbours above the threshold, and their auto stories' members."""
     touched = set(article_ids)
+    floor = params.candidate_floor(params.pair_model is not None)
     for row in index.neighbours(vectors, params.k + 1):
-        touched.update(other for other, sim in row if sim >= params.threshold)
+        touched.update(other for other, sim in row if sim >= floor)
     for story in cstore.auto_stories_touching(db, touched):
         touched.update(story["article_ids"])
     return sorted(touched)
@@ -50,10 +51,37 @@ def update_stories(db, index: ArticleIndex, article_ids: list[str], vectors: np.
     index.add(article_ids, vectors)
     ids = touched_by(db, index, article_ids, vectors, params)
     edges_fn = _index_edges(index, ids) if len(ids) > stories.ANN_MIN else None
-    groups = stories.cluster(ids, index.vectors(ids), corpus_store.published_dates(db, ids), params, edges_fn)
+    texts = article_texts(db, ids) if params.pair_model else None
+    background = article_texts(db, background_ids(db, ids)) if params.pair_model else []
+    groups = stories.cluster(ids, index.vectors(ids), corpus_store.published_dates(db, ids), params, edges_fn,
+                             texts, background)
     record = {"model": index.model_id, **params.as_dict()}
     sids = cstore.save_auto_stories(db, groups, record, scope=set(ids))
     return Update(added=len(article_ids), touched=len(ids), story_ids=sids)
+
+
+# A touched set smaller than this weighs its words (IDF) together with this many other stored
+# articles, evenly spread over the corpus: a judgement (the pair model was trained with IDF over
+# 740 articles).
+BACKGROUND = 300
+
+
+def background_ids(db, ids: list[str]) -> list[str]:
+    """Up to BACKGROUND stored articles outside `ids`, evenly spread (none once `ids` is that large)."""
+    if len(ids) >= BACKGROUND:
+        return []
+    inside = set(ids)
+    others = [aid for aid in corpus_store.article_ids(db) if aid not in inside]
+    return others[::max(1, len(others) // BACKGROUND)][:BACKGROUND]
+
+
+def article_texts(db, ids: list[str]) -> list[str]:
+    """Title and content passages of each article (the story pair model's input)."""
+    body: dict[str, list[str]] = {}
+    for start in range(0, len(ids), 500):  # one query per 500 articles, not two per article
+        for row in corpus_store.content_passages(db, ids[start:start + 500]):
+            body.setdefault(row["article_id"], []).append(row["text"])
+    return ["\n".join([title or "", *body.get(aid, [])]) for aid, title in zip(ids, corpus_store.titles(db, ids))]
 
 
 def _index_edges(index: ArticleIndex, ids: list[str]):

@@ -113,6 +113,11 @@ def list_articles(db: sqlite_utils.Database) -> list[dict]:
     return _rows(db.execute(_article_select("ORDER BY a.ingested_at, a.rowid")))
 
 
+def article_ids(db: sqlite_utils.Database) -> list[str]:
+    """Every article id, oldest first (no per-article counts: cheap on a large corpus)."""
+    return [row[0] for row in db.execute("SELECT id FROM articles ORDER BY rowid")]
+
+
 def get_passages(db: sqlite_utils.Database, article: str, content_only: bool = False) -> list[dict]:
     """Passages of an article in text order (keys id, article_id, seq, start, end, text, kind, content)."""
     sql = "SELECT id, article_id, seq, start, [end], text, kind, content FROM passages WHERE article_id = ?"
@@ -167,14 +172,23 @@ def existing_articles(db: sqlite_utils.Database, articles: list[str]) -> set[str
     return {r[0] for r in db.execute(f"SELECT id FROM articles WHERE id IN ({marks})", list(articles))}
 
 
-def published_dates(db: sqlite_utils.Database, article_ids: list[str]) -> list[str | None]:
-    """`published_at` of each article, in order (None for an unknown article or a missing date)."""
+def _column_of(db: sqlite_utils.Database, column: str, article_ids: list[str]) -> list[str | None]:
     found: dict[str, str | None] = {}
     for start in range(0, len(article_ids), 500):  # SQLite caps the number of parameters
         chunk = article_ids[start:start + 500]
-        found.update(db.execute(f"SELECT id, published_at FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
+        found.update(db.execute(f"SELECT id, {column} FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
                                 chunk).fetchall())
     return [found.get(aid) for aid in article_ids]
+
+
+def published_dates(db: sqlite_utils.Database, article_ids: list[str]) -> list[str | None]:
+    """`published_at` of each article, in order (None for an unknown article or a missing date)."""
+    return _column_of(db, "published_at", article_ids)
+
+
+def titles(db: sqlite_utils.Database, article_ids: list[str]) -> list[str | None]:
+    """The title of each article, in order (None for an unknown article or a missing title)."""
+    return _column_of(db, "title", article_ids)
 
 
 

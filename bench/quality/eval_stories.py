@@ -7,8 +7,12 @@ reporting half, fixed before any tuning. Each half is clustered on its own with
 compare.stories (the shipped MODEL_PARAMS); figures: pairwise precision, recall, F1 over article
 pairs, and the share of article pairs from DIFFERENT stories dated within 7 days of each other
 that end up in one group (the "related events of the same week" error). Every article gets its
-story's date (AllSides dates the story, not each article). `--tune` prints the grid searched on
-the tuning half (how stories.MODEL_PARAMS were chosen) instead.
+story's date (AllSides dates the story, not each article). Each model is scored twice: with the
+cosine threshold alone (what callers without article text get) and, where its params name a pair
+model, with article texts (title + paragraphs) as compare.stories.cluster runs it; the pair model
+was trained and its link chosen on the tuning half (bench/quality/train_stories.py), so its
+tuning-half rows are labelled so. `--tune` prints the grid searched on the tuning half (how the
+cosine threshold in stories.MODEL_PARAMS was chosen) instead.
 """
 from __future__ import annotations
 
@@ -22,11 +26,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import numpy as np  # noqa: E402
+import numpy as np
+from _cache import ROOT, encode_cached
+from _rows import require_rows
 
-from _cache import ROOT, encode_cached  # noqa: E402
-from _rows import require_rows  # noqa: E402
-from compare import stories  # noqa: E402
+from compare import stories, story_pairs
 
 DATA = ROOT.parent / "shared" / "data" / "allsides" / "allsides_triples.jsonl"
 SEED = 14
@@ -46,6 +50,11 @@ def split_stories(rows: list[dict]) -> dict[str, list[dict]]:
 def articles(rows: list[dict]) -> list[dict]:
     return [{"story": r["id"], "date": r["date"][:10], "title": a["title"], "paragraphs": a["paragraphs"]}
             for r in rows for a in r["articles"].values()]
+
+
+def texts(arts: list[dict]) -> list[str]:
+    """What compare.stories reads of each article when texts are given: title, then content."""
+    return [a["title"] + "\n" + "\n".join(a["paragraphs"]) for a in arts]
 
 
 def article_vectors(arts: list[dict], encoder: str) -> np.ndarray:
@@ -77,9 +86,13 @@ def score(arts: list[dict], groups: list[list[int]]) -> dict:
             "same_week_merged_share": round(week_merged / max(week_pairs, 1), 5)}
 
 
-def run(arts: list[dict], vecs: np.ndarray, params: stories.StoryParams, dated: bool = True) -> dict:
+def run(arts: list[dict], vecs: np.ndarray, params: stories.StoryParams, dated: bool = True,
+        with_text: bool = False) -> dict:
+    """Cluster one half as compare.stories.cluster does: with article texts the pair model named
+    by `params` decides (IDF over this half), without them the cosine threshold."""
     days = [stories.parse_day(a["date"]) if dated else None for a in arts]
-    return score(arts, stories.cluster_indices(vecs, days, params))
+    params, scorer = stories.learned(params, vecs, texts(arts) if with_text else None)
+    return score(arts, stories.cluster_indices(vecs, days, params, scorer=scorer))
 
 
 def tune(arts: list[dict], vecs: np.ndarray, base: stories.StoryParams) -> list[dict]:
@@ -93,8 +106,16 @@ def tune(arts: list[dict], vecs: np.ndarray, base: stories.StoryParams) -> list[
     return sorted(out, key=lambda s: (s["f1"], -s["same_week_merged"]), reverse=True)[:8]
 
 
-def rows_for(name: str, split: str, params: stories.StoryParams, fig: dict, dated: bool) -> list[dict]:
+def rows_for(name: str, split: str, params: stories.StoryParams, fig: dict, dated: bool,
+             with_text: bool = False) -> list[dict]:
     tuned = "tuning data: thresholds chosen here; " if split == "tuning" else ""
+    if with_text:
+        tuned = "tuning data: pair model trained and link chosen here; " if split == "tuning" else ""
+        name = f"{name} + story pair model (compare/story_model/{params.pair_model}.json)"
+        params = replace(params, link=params.link or story_pairs.load(params.pair_model).link)
+    else:
+        name = f"{name} (cosine threshold: callers without article text)"
+        params = replace(params, pair_model=None, floor=0.0, link=None)
     dates = "story dates used" if dated else "dates withheld (content only)"
     note = f"{tuned}{dates}; params {params.as_dict()}"
     base = {"task": "story grouping", "data": "allsides/allsides_triples.jsonl", "split": f"{split} half (seed {SEED})",
@@ -124,9 +145,11 @@ def main() -> None:
                 continue
             if args.tune:
                 continue
-            out += rows_for(name, split, params, run(arts, vecs, params), True)
-            if split == "reporting":
-                out += rows_for(name, split, params, run(arts, vecs, params, dated=False), False)[:1]
+            for with_text in ((False, True) if params.pair_model else (False,)):
+                out += rows_for(name, split, params, run(arts, vecs, params, with_text=with_text), True, with_text)
+                if split == "reporting":
+                    out += rows_for(name, split, params, run(arts, vecs, params, False, with_text), False,
+                                    with_text)[:1]
     print(json.dumps({"grid_top": grids} if args.tune else {"rows": out}, ensure_ascii=False))
 
 
