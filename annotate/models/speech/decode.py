@@ -4,8 +4,10 @@ Linking: a content takes the nearest cue in its paragraph (the one between two q
 joins them: "“A,” she said. “B.”"), the cue takes the nearest source. Guards that the tagger
 alone does not give: a short title or product name in quotation marks (« Vidéo Synopsis ») is
 not speech, and a speaker ends before any verb ("an investigation published…" → "an
-investigation"). A pronoun source keeps its offsets; `speaker` names the closest earlier
-named source of the same text.
+investigation"), the words between a closing quotation mark and its cue are the source, not
+content ("“A,” Gillibrand replied"), and an impersonal or passive cue ("seemed", "is widely
+expected") has no source. A pronoun source keeps its offsets; `speaker` names the closest
+earlier named source of the same text.
 """
 from __future__ import annotations
 
