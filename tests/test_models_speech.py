@@ -93,6 +93,38 @@ def test_decoder_drops_a_quoted_title_even_when_tagged_as_content():
     assert [a.content.text for a in kept] == ["logiciel « Vidéo Synopsis » hier"]
 
 
+def _tagged(text: str, spans: dict[str, str]) -> tuple[list, list[str]]:
+    """Tokens of `text` and BIO tags painting each {words: kind} span (hand-made tagger output)."""
+    toks = tokenize(text)
+    tags = ["O"] * len(toks)
+    for words, kind in spans.items():
+        start = text.index(words)
+        idx = [i for i, t in enumerate(toks) if start <= t.start and t.end <= start + len(words)]
+        tags[idx[0]:idx[-1] + 1] = ["B-" + kind] + ["I-" + kind] * (len(idx) - 1)
+    return toks, tags
+
+
+def test_decoder_takes_the_name_between_a_closing_mark_and_its_cue_as_source():
+    text = "“I think she will,” Gillibrand replied."
+    toks, tags = _tagged(text, {"“I think she will,” Gillibrand": "CONTENT", "replied": "CUE"})
+    a, = decode.attributions(text, toks, tags, [0.9] * len(toks), cue_words())
+    assert a.content.text == "“I think she will,”" and a.source.text == "Gillibrand" and a.cue.text == "replied"
+
+
+def test_decoder_gives_an_impersonal_or_passive_cue_no_speaker():
+    text = "Ms. Kelly seemed certain to leave the network."
+    toks, tags = _tagged(text, {"Ms. Kelly": "SOURCE", "seemed": "CUE", "certain to leave the network": "CONTENT"})
+    a, = decode.attributions(text, toks, tags, [0.9] * len(toks), cue_words())
+    assert a.cue.text == "seemed" and a.source is None
+    text = "The chair was widely expected to resign."
+    toks, tags = _tagged(text, {"The chair": "SOURCE", "was widely expected": "CUE", "to resign": "CONTENT"})
+    assert decode.attributions(text, toks, tags, [0.9] * len(toks), cue_words())[0].source is None
+    text = "Some Democrats are concerned that the tactics could divide the party."
+    toks, tags = _tagged(text, {"Some Democrats": "SOURCE", "are concerned": "CUE",
+                                "that the tactics could divide the party": "CONTENT"})
+    assert decode.attributions(text, toks, tags, [0.9] * len(toks), cue_words())[0].source.text == "Some Democrats"
+
+
 @pytest.mark.parametrize("text, lang", [
     ("An investigation published on Monday found that the agency had ignored repeated warnings.", "en"),
     ("A report released by the agency said that the number of arrests had doubled.", "en"),
