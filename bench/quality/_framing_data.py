@@ -56,16 +56,17 @@ def vectors(encoder_name: str, texts: list[str]) -> np.ndarray:
     return vecs
 
 
-def sentence_feature_matrix(rows: list[dict], lang: str) -> np.ndarray:
+def sentence_feature_matrix(rows: list[dict], lang: str, voice: bool = False) -> np.ndarray:
     """features.sentence_features for each row, cached on disk (the rules take a few ms each)."""
     from annotate.models.framing import features
 
     texts = [r["text"] for r in rows]
-    key = hashlib.sha256(("\n".join(texts) + "\0" + lang + "\0" + ",".join(features.SENTENCE_FEATURES)).encode())
+    names = features.SENTENCE_FEATURES + (features.VOICE_FEATURES if voice else ())
+    key = hashlib.sha256(("\n".join(texts) + "\0" + lang + "\0" + ",".join(names)).encode())
     path = CACHE / f"feats-{key.hexdigest()[:20]}.npy"
     if path.exists():
         return np.load(path, allow_pickle=False)
-    out = np.stack([features.sentence_features(t, lang) for t in texts])
+    out = np.stack([features.sentence_features(t, lang, voice=voice) for t in texts])
     CACHE.mkdir(parents=True, exist_ok=True)
     np.save(path, out, allow_pickle=False)
     return out

@@ -2,7 +2,7 @@
 
 Every import from the rule modules of `annotate` lives here, so when those modules move only this
 file changes. Word cues are short closed-class lists per language (pronouns, modals, reporting
-verbs) for the languages the training data covers (en, de, it) plus French, the tool's main
+verbs; optionally intensifiers, common evaluative adjectives, negation, opinion verbs) for the languages the training data covers (en, de, it) plus French, the tool's main
 language; anything else falls back to punctuation and shape features, which need no word list.
 """
 from __future__ import annotations
@@ -50,13 +50,65 @@ HEDGE = {
     "de": "vielleicht scheint offenbar offensichtlich natürlich sicherlich",
     "it": "forse sembra evidentemente chiaramente ovviamente certamente",
 }
+# Evaluative wording (intensifiers, common judgement adjectives, opinion verbs) and the shape of
+# argument (negation, a sentence opening on a contrast): the author weighing in.
+INTENSIFIER = {
+    "en": "very so too extremely really absolutely totally truly utterly deeply highly incredibly remarkably "
+          "utter sheer even just only hardly merely",
+    "fr": "très trop tellement vraiment absolument totalement extrêmement profondément parfaitement "
+          "complètement même seulement franchement",
+    "de": "sehr so zu extrem wirklich absolut total völlig zutiefst höchst unglaublich geradezu gar sogar nur bloß kaum",
+    "it": "molto così troppo estremamente davvero assolutamente totalmente profondamente incredibilmente "
+          "persino perfino solo appena proprio",
+}
+EVALUATIVE = {
+    "en": "good bad great terrible awful wonderful ridiculous absurd outrageous shameful disgraceful stupid "
+          "foolish brilliant excellent horrible disastrous pathetic best worst better worse false wrong right "
+          "fair unfair true evil nonsense scandal crazy insane cynical hypocritical dishonest irresponsible remarkable",
+    "fr": "bon bonne mauvais mauvaise grand formidable terrible affreux merveilleux ridicule absurde scandaleux "
+          "honteux stupide excellent horrible désastreux pathétique meilleur pire faux injuste juste vrai cynique "
+          "hypocrite irresponsable inacceptable inadmissible",
+    "de": "gut gute schlecht schlechte großartig schrecklich furchtbar wunderbar lächerlich absurd empörend "
+          "skandalös beschämend dumm töricht brillant hervorragend katastrophal erbärmlich beste schlimmste "
+          "besser schlimmer falsch richtig fair unfair wahr zynisch heuchlerisch verantwortungslos unverschämt",
+    "it": "buono buona cattivo grande grave terribile orribile meraviglioso ridicolo assurdo scandaloso "
+          "vergognoso stupido brillante eccellente disastroso patetico migliore peggiore meglio peggio falso "
+          "sbagliato giusto ingiusto vero cinico ipocrita irresponsabile inaccettabile",
+}
+NEGATION = {
+    "en": "not no never nothing nobody n't none",
+    "fr": "ne n pas jamais rien personne aucun aucune",
+    "de": "nicht kein keine keinen nie niemals nichts niemand",
+    "it": "non no mai niente nulla nessuno nessuna",
+}
+CONTRAST = {
+    "en": "but yet however indeed of course although though still",
+    "fr": "mais pourtant cependant certes néanmoins toutefois or",
+    "de": "aber doch jedoch allerdings freilich trotzdem dennoch zwar",
+    "it": "ma però tuttavia eppure certo comunque anzi invece",
+}
+OPINION_VERB = {
+    "en": "think believe feel hope fear wonder suspect",
+    "fr": "pense crois estime espère crains semble",
+    "de": "glaube denke meine hoffe fürchte finde",
+    "it": "penso credo ritengo spero temo sembra",
+}
 CUES = {name: {lang: frozenset(words.split()) for lang, words in table.items()}
         for name, table in (("first", FIRST_PERSON), ("second", SECOND_PERSON), ("modal", MODAL),
-                            ("reporting", REPORTING), ("hedge", HEDGE))}
+                            ("reporting", REPORTING), ("hedge", HEDGE), ("intensifier", INTENSIFIER),
+                            ("evaluative", EVALUATIVE), ("negation", NEGATION), ("contrast", CONTRAST),
+                            ("opinion_verb", OPINION_VERB))}
 SENTENCE_FEATURES = (
     "question", "exclamation", "quote_marks", "parenthesis", "ellipsis", "colon_dash", "digits",
     "capitalised", "log_words", "mean_word_len", "first", "second", "modal", "reporting", "hedge",
     "rule_framing", "rule_loaded",
+)
+# Optional extra columns (`voice=True`): evaluative wording and where the cues sit. CheckThat's
+# author's opinion is SUBJ, someone else's neutrally reported one OBJ, so inside or outside
+# quotation marks matters as much as the cue. A weights file that lists them gets them.
+VOICE_FEATURES = (
+    "intensifier", "evaluative", "negation", "contrast_start", "opinion_verb", "quote_and_reporting",
+    "scare_quote", "question_outside_quotes", "exclamation_outside_quotes", "quoted_share",
 )
 
 
@@ -66,8 +118,9 @@ def rule_lang(lang: str | None) -> str | None:
     return lang if lang in ("fr", "en") else None
 
 
-def sentence_features(text: str, lang: str | None, rule_spans: list | None = None) -> np.ndarray:
-    """One float vector (SENTENCE_FEATURES order) of punctuation, shape and cue-word features.
+def sentence_features(text: str, lang: str | None, rule_spans: list | None = None, voice: bool = False) -> np.ndarray:
+    """One float vector (SENTENCE_FEATURES order, then VOICE_FEATURES if `voice`) of punctuation,
+    shape and cue-word features.
 
     `rule_spans`: the rules' spans of this text if the caller already has them (objects with
     `label` and `kind`, as annotate.rules.detect returns); None runs the framing rules here.
@@ -79,13 +132,36 @@ def sentence_features(text: str, lang: str | None, rule_spans: list | None = Non
     cue = [sum(w in CUES[name].get(code, ()) for w in lower) > 0 for name in
            ("first", "second", "modal", "reporting", "hedge")]
     rule_frame, rule_loaded = _rule_hits(text, lang, rule_spans)
+    quotes = list(_quotes.quote_marks(text))
     return np.array([
-        "?" in text, "!" in text, bool(_quotes.quote_marks(text)), "(" in text or "[" in text,
+        "?" in text, "!" in text, bool(quotes), "(" in text or "[" in text,
         "…" in text or "..." in text, bool(re.search(r":|—|–", text)),
         sum(c.isdigit() for c in text) / max(len(text), 1) * 10,
         sum(w[:1].isupper() for w in words[1:]) / n, math.log1p(len(words)) / 4,
         sum(map(len, words)) / n / 10, *cue, rule_frame, rule_loaded,
+        *(_voice_features(text, lower, code, quotes, cue[3]) if voice else ()),
     ], dtype=np.float32)
+
+
+def _voice_features(text: str, lower: list[str], code: str, quotes: list, reporting: bool) -> list[float]:
+    """VOICE_FEATURES: evaluative wording and where it sits."""
+    def hits(name: str) -> int:
+        return sum(w in CUES[name].get(code, ()) for w in lower)
+
+    outside = _outside(text, quotes)
+    return [min(hits("intensifier"), 3) / 3, min(hits("evaluative"), 3) / 3, hits("negation") > 0,
+            bool(lower) and lower[0] in CUES["contrast"].get(code, ()), hits("opinion_verb") > 0,
+            bool(quotes) and reporting, any(len(WORD.findall(text[s:e])) <= 3 for s, e in quotes),
+            "?" in outside, "!" in outside, sum(e - s for s, e in quotes) / max(len(text), 1)]
+
+
+def _outside(text: str, quotes: list) -> str:
+    """`text` without its quoted stretches (what the author says in their own voice)."""
+    out, pos = [], 0
+    for s, e in sorted(quotes):
+        out.append(text[pos:max(s, pos)])
+        pos = max(pos, e)
+    return "".join(out) + text[pos:]
 
 
 def _rule_hits(text: str, lang: str | None, rule_spans: list | None = None) -> tuple[float, float]:

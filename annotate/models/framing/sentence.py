@@ -32,10 +32,12 @@ def design(vectors: np.ndarray, texts: list[str], lang: str | None, rule_spans: 
     if vectors.ndim != 2 or vectors.shape[0] != len(texts) or vectors.shape[1] != meta["dim"]:
         raise VectorMismatch(f"need ({len(texts)}, {meta['dim']}) vectors from {meta['encoder_model_id']}, "
                              f"got shape {vectors.shape}")
+    voice = len(meta["features"]) > len(features.SENTENCE_FEATURES)  # the weights list VOICE_FEATURES too
     if not texts:
-        return np.zeros((0, meta["dim"] + len(features.SENTENCE_FEATURES)), dtype=np.float32)
+        return np.zeros((0, meta["dim"] + len(meta["features"])), dtype=np.float32)
     spans = rule_spans if rule_spans is not None else [None] * len(texts)
-    feats = np.stack([features.sentence_features(t, lang, sp) for t, sp in zip(texts, spans)]) * meta["feature_scale"]
+    feats = np.stack([features.sentence_features(t, lang, sp, voice) for t, sp in zip(texts, spans)])
+    feats = feats * meta["feature_scale"]
     return np.hstack([vectors, feats])
 
 
