@@ -125,8 +125,9 @@ def context_tables(lr: LogisticRegression, vocab_vecs: np.ndarray) -> dict[str, 
             "ctx_basis": pca.components_.astype(np.float32), "ctx_mean": pca.mean_.astype(np.float32)}
 
 
-def stage2_rows(rows, own: dict, ctx: np.ndarray, sent_logits, known) -> tuple[np.ndarray, np.ndarray]:
-    """Token-model rows of `rows` from out-of-fold values; `known(k)` gives row k's KnownWords."""
+def stage2_rows(rows, own: dict, ctx: np.ndarray, sent_logits, known, english: bool = True):
+    """(X, y) token-model rows of `rows` from out-of-fold values; `known(k)` gives row k's
+    KnownWords; english=False blanks the English-only features (as other languages get them)."""
     xs, ys, at = [], [], 0
     for k, row in enumerate(rows):
         toks = loaded.tokens(row["text"])
@@ -134,7 +135,7 @@ def stage2_rows(rows, own: dict, ctx: np.ndarray, sent_logits, known) -> tuple[n
             continue
         gold = {w.lower() for w in row["biased_words"]}
         xs.append(loaded.token_matrix(row["text"], toks, "en", np.array([own[t.text.lower()] for t in toks]),
-                                      ctx[at:at + len(toks)], float(sent_logits[k]), known(k)))
+                                      ctx[at:at + len(toks)], float(sent_logits[k]), known(k), english))
         ys += [t.text.lower() in gold for t in toks]
         at += len(toks)
     return np.vstack(xs), np.array(ys)
@@ -202,9 +203,9 @@ def train_loaded() -> dict:
     folds = [fold_of(r["id"]) for r in fit]
     by_fold = [known_words([r for r, f in zip(fit, folds) if f != k], prior) for k in range(5)]
     ctx_lr, ctx_oof = fit_context(fit, s_fit, vecs, folds)
-    x, y = stage2_rows(fit, out_of_fold_type_logits(types, pos, neg, vecs), ctx_oof, s_oof,
-                       lambda k: by_fold[folds[k]])
-    token_model = scaled_lr(x, y)
+    oof_own = out_of_fold_type_logits(types, pos, neg, vecs)
+    token_model = scaled_lr(*stage2_rows(fit, oof_own, ctx_oof, s_oof, lambda k: by_fold[folds[k]]))
+    blank_model = scaled_lr(*stage2_rows(fit, oof_own, ctx_oof, s_oof, lambda k: by_fold[folds[k]], english=False))
     tables = {"vocab": np.array(types), "pos": pos.astype(np.int32), "neg": neg.astype(np.int32),
               **context_tables(ctx_lr, np.stack([vecs[w] for w in vocab]))}
     meta = {"encoder": ENCODER, "encoder_model_id": _encoder_id(), "dim": int(s_fit.shape[1]), **TOKEN,
@@ -213,17 +214,20 @@ def train_loaded() -> dict:
             "trained_on": "BABE SG2 train part minus its tuning fifth (biased_words)",
             "threshold_tuned_on": "BABE SG2 train part, tuning fifth: max recall at precision >= 0.5",
             "known_prior": prior, "known_smoothing": KNOWN_SMOOTHING, "gate": -1e9}
-    parts = {"type": type_model, "sentence": sent_model, "token": token_model}
+    parts = {"type": type_model, "sentence": sent_model, "token": token_model, "token_blank": blank_model}
     weights.save(weights.WEIGHTS_DIR / loaded.MODEL_FILE, parts, meta, tables)
     weights.load.cache_clear()
     save_vocab(vocab, np.stack([vecs[w] for w in vocab]))
     tune_vecs = d.vectors(ENCODER, [r["text"] for r in tune])
-    threshold, recall, precision = at_target(word_pr(loaded.token_probs([r["text"] for r in tune], "en", tune_vecs,
-                                                                        words), tune))
+    tune_texts = [r["text"] for r in tune]
+    threshold, recall, precision = at_target(word_pr(loaded.token_probs(tune_texts, "en", tune_vecs, words), tune))
+    b_threshold, b_recall, b_precision = at_target(word_pr(loaded.token_probs(tune_texts, "xx", tune_vecs, words), tune))
     gate, skipped = choose_gate(tune, tune_vecs, threshold, recall)
     meta |= {"gate": gate, "gate_skips_tune_sentences": round(skipped, 4), "tune_recall": round(recall, 4),
-             "tune_precision": round(precision, 4)}
+             "tune_precision": round(precision, 4), "tune_blanked_recall": round(b_recall, 4), "tune_blanked_precision": round(b_precision, 4),
+             "blank_threshold": round(float(b_threshold), 4)}
     parts["token"] = weights.MLP(token_model.coefs, token_model.intercepts, round(float(threshold), 4))
+    parts["token_blank"] = weights.MLP(blank_model.coefs, blank_model.intercepts, round(float(b_threshold), 4))
     weights.save(weights.WEIGHTS_DIR / loaded.MODEL_FILE, parts, meta, tables)
     weights.load.cache_clear()
     return meta | {"threshold": threshold}

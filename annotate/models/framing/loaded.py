@@ -1,14 +1,17 @@
 """Loaded-language tagger: which words of a sentence carry the outlet's own evaluation.
 
-Two stages, both tiny. (1) A word-type model scores each distinct word from the multilingual USE
-vector of the word alone: is this word loaded, whatever its context? (2) A token model (logistic
-regression) combines the word's score with its neighbours' scores, a sentence-level score from
-the sentence's USE vector ("does this sentence carry loaded words?"), word shape, the framing
-rules' lexicon hit and, for words seen in training, how often annotators marked them (unseen
-words, French ones included, get the prior and lean on the multilingual score). Trained on
-BABE's expert-marked biased words (English US news); French carries over because USE places a
-French word near its English counterpart, not through a word list. Word vectors are cached per
-word type, so a corpus costs one encoder call per distinct word.
+Two stages, both tiny. (1) Per word type (wordscores.py): a context-free score from the
+multilingual USE vector of the word alone ("is this word loaded?") and a context term, a bilinear
+product of word and sentence vectors ("is it loaded in this sentence?"); both are precomputed for
+~54k frequent English and French words (weights/loaded_vocab.npz), so only rarer words need USE.
+(2) A token model (logistic regression) combines them with the neighbours' scores, a sentence
+score ("does this sentence carry loaded words?"), the word's rank within its sentence, shape, the
+framing rules' lexicon hit and English-only evidence: how often annotators marked the word or its
+stem in training, its frequency, its suffix. Other languages get that evidence blanked and a
+token model trained on English rows blanked the same way, so French rests on the multilingual
+scores (USE places a French word near its English counterpart), not on a word list. Sentences
+whose sentence score is below a gate chosen on the tuning data get no tags and cost no word
+lookups. Trained on BABE's expert-marked biased words (English US news).
 Words inside quotation spans are the speaker's, never the outlet's: they are not reported.
 """
 from __future__ import annotations
@@ -32,6 +35,7 @@ TOKEN_FEATURES = ("word", "previous_word", "next_word", "sentence", "title", "up
                   "first", "lexicon", "known_rate", "known", "context", "below_top", "top", "log_rank", "log_count",
                   "stem_rate", "stem_known", "log_words", *(f"suffix_{s}" for s in SUFFIXES))
 MODEL_FILE = "loaded.npz"
+MAX_WORD_ROWS = 200_000  # word-feature rows kept per model (bounded memory, ~200 B each)
 # Probabilities of the exact bracket rule, as annotate.framing gives them (an aside is sure; an
 # insertion inside a quote is flagged for review at lower confidence).
 ASIDE_PROB, INSERTION_PROB = 0.85, 0.5
@@ -68,8 +72,11 @@ class KnownWords:
     so the token model falls back on the multilingual word score for them.
     """
 
-    def __init__(self, counts: dict[str, tuple[int, int]], prior: float, smoothing: float) -> None:
-        self.counts, self.prior, self.smoothing = counts, prior, smoothing
+    def __init__(self, counts: dict[str, tuple[int, int]], prior: float, smoothing: float,
+                 english: bool = True) -> None:
+        self.counts, self.prior, self.smoothing, self.english = counts, prior, smoothing, english
+        self._rows: dict[str, tuple[float, ...]] = {}
+        self._blank: KnownWords | None = None
         self.stems: dict[str, list[int]] = {}
         for word, (pos, neg) in counts.items():
             held = self.stems.setdefault(stem(word), [0, 0])
@@ -99,6 +106,24 @@ class KnownWords:
         return float(np.log(rate)), float(pos + neg > 0)
 
 
+    def blank(self) -> KnownWords:
+        """The same prior with no English evidence: what other languages' words get."""
+        if self._blank is None:
+            self._blank = KnownWords({}, self.prior, self.smoothing, english=False)
+        return self._blank
+
+    def word_features(self, word: str) -> tuple[float, ...]:
+        """(rate, known, log count, stem rate, stem known, *suffix flags) of a lowercased word,
+        computed once per word type (the token matrix repeats them for every occurrence)."""
+        row = self._rows.get(word)
+        if row is None:
+            if len(self._rows) > MAX_WORD_ROWS:
+                self._rows.clear()
+            suffix = [self.english and word.endswith(s) for s in SUFFIXES]
+            row = self._rows[word] = (*self(word), np.log1p(self.count(word)), *self.stem_rate(word), *suffix)
+        return row
+
+
 def stem(word: str) -> str:
     """A crude English stem: one STEM_ENDINGS ending off, keeping at least four letters."""
     for end in STEM_ENDINGS:
@@ -108,9 +133,16 @@ def stem(word: str) -> str:
 
 
 def token_matrix(text: str, toks: list[Token], lang: str | None, own: np.ndarray, context: np.ndarray,
-                 sentence_logit: float, known: KnownWords) -> np.ndarray:
+                 sentence_logit: float, known: KnownWords, english: bool | None = None) -> np.ndarray:
     """Stage-2 input, one row per token (TOKEN_FEATURES order). `own`: each token's context-free
-    logit; `context`: its logit given this sentence (the bilinear word x sentence term)."""
+    logit; `context`: its logit given this sentence (the bilinear word x sentence term).
+
+    English-only evidence (known-word rates and counts, stems, suffixes) is blanked for other
+    languages, which a second token model reads ("token_blank", trained on English rows blanked
+    the same way: it decides from the multilingual scores alone, as French text needs).
+    """
+    english = is_english(lang) if english is None else english
+    known = known if english else known.blank()
     own = np.asarray(own, dtype=np.float32)
     floor = np.float32(-6.0)  # "no neighbour": as unloaded as a word gets
     prev = np.concatenate([[floor], own[:-1]])
@@ -120,16 +152,24 @@ def token_matrix(text: str, toks: list[Token], lang: str | None, own: np.ndarray
                        len(t.text) >= 7, i == 0, hit] for i, (t, hit) in enumerate(zip(toks, lexicon))],
                      dtype=np.float32)
     sent = np.full((len(toks), 1), sentence_logit, dtype=np.float32)
-    seen = np.array([known(t.text) for t in toks], dtype=np.float32)
+    word = np.array([known.word_features(t.text.lower()) for t in toks], dtype=np.float32)
     # A sentence holds one to three loaded words: how far a word sits below the sentence's most
     # loaded-looking one says more than its score alone.
     below = own.max() - own
     rank = np.log1p((-own).argsort(kind="stable").argsort())
-    lower = [t.text.lower() for t in toks]
-    words = np.array([[np.log1p(known.count(w)), *known.stem_rate(w), np.log1p(len(toks))] for w in lower],
-                     dtype=np.float32)
-    suffix = np.array([[w.endswith(s) for s in SUFFIXES] for w in lower], dtype=np.float32)
-    return np.column_stack([own, prev, nxt, sent, shape, seen, context, below, below == 0, rank, words, suffix])
+    size = np.full(len(toks), np.log1p(len(toks)), dtype=np.float32)
+    return np.column_stack([own, prev, nxt, sent, shape, word[:, :2], context, below, below == 0, rank, word[:, 2:5],
+                            size, word[:, 5:]])
+
+
+def is_english(lang: str | None) -> bool:
+    """English text (or text of unknown language) reads the English-only features."""
+    return (lang or "en").lower().startswith("en")
+
+
+def token_part(lang: str | None) -> str:
+    """The token model for `lang`: English-trained features, or the blanked ones (see token_matrix)."""
+    return "token" if is_english(lang) else "token_blank"
 
 
 def _lexicon_hits(text: str, toks: list[Token], lang: str | None) -> list[bool]:
@@ -172,7 +212,7 @@ def token_probs(texts: list[str], lang: str | None, vectors: np.ndarray | None =
     scores = wordscores.lookup(model, (t.text for i in live for t in toks[i]), words, use_vocabulary=shortcuts)
     out = [np.zeros(len(ts)) for ts in toks]
     for i in live:
-        out[i] = model["token"].predict(_rows(model, texts[i], toks[i], lang, scores, vectors[i], float(sent[i])))
+        out[i] = model[token_part(lang)].predict(_rows(model, texts[i], toks[i], lang, scores, vectors[i], float(sent[i])))
     return out
 
 
@@ -200,7 +240,7 @@ def batch_loaded_spans(texts: list[str], lang: str | None, quote_spans: list | N
                        vectors: np.ndarray | None = None, threshold: float | None = None,
                        words: WordVectors | None = None, shortcuts: bool = True) -> list[list[LoadedSpan]]:
     """`loaded_spans` for many texts at once (one word-vector lookup for the whole batch)."""
-    cut = weights.load(MODEL_FILE)["token"].threshold if threshold is None else threshold
+    cut = weights.load(MODEL_FILE)[token_part(lang)].threshold if threshold is None else threshold
     quote_spans = quote_spans or [None] * len(texts)
     out = []
     for text, qs, probs in zip(texts, quote_spans, token_probs(texts, lang, vectors, words, shortcuts)):
