@@ -193,3 +193,17 @@ def test_shortcuts_keep_the_tags_of_the_french_cases(use_encoder):
     fast = loaded.batch_loaded_spans(texts, "fr", vectors=vecs)
     full = loaded.batch_loaded_spans(texts, "fr", vectors=vecs, shortcuts=False)
     assert [[s.text for s in f] for f in fast] == [[s.text for s in f] for f in full]
+
+
+def test_other_languages_never_read_the_english_annotators_word_rates():
+    model = weights.load(loaded.MODEL_FILE)
+    known = loaded._known(model)
+    text = "Une politique radicale et une décision radical."
+    toks = loaded.tokens(text)
+    zeros = np.zeros(len(toks))
+    cols = [loaded.TOKEN_FEATURES.index(f) for f in ("known", "log_count", "stem_known")] + \
+        [i for i, f in enumerate(loaded.TOKEN_FEATURES) if f.startswith("suffix_")]
+    fr = loaded.token_matrix(text, toks, "fr", zeros, zeros, 0.0, known)
+    en = loaded.token_matrix(text, toks, "en", zeros, zeros, 0.0, known)
+    assert not fr[:, cols].any() and en[:, cols].any()  # "radical", "une", "et" are known English-side
+    assert loaded.token_part("fr") == "token_blank" and loaded.token_part("en") == "token"
