@@ -133,3 +133,77 @@ def test_rule_spans_passed_in_give_the_same_features_as_running_the_rules():
     given = features.sentence_features(text, "fr", features.find_rule_spans(text, "fr"))
     assert np.array_equal(given, features.sentence_features(text, "fr"))
     assert given[features.SENTENCE_FEATURES.index("rule_framing")] == 1.0
+
+
+def test_scored_vocabulary_is_plain_arrays_of_words_and_scores():
+    from annotate.models.framing import wordscores
+
+    path = weights.WEIGHTS_DIR / wordscores.VOCAB_FILE
+    assert path.stat().st_size < 5_000_000
+    with np.load(path, allow_pickle=False) as z:
+        assert all(z[k].dtype != object for k in z.files)
+    vocab = wordscores.vocabulary()
+    assert {"the", "shameful", "honteuse", "scandaleux"} <= set(vocab.index)
+    assert len(vocab.logit) == len(vocab.ctx_a) == len(vocab.ctx_code) == len(vocab.index)
+
+
+@pytest.mark.slow
+def test_vocabulary_scores_are_the_scores_computed_from_word_vectors(use_encoder):
+    from annotate.models.framing import wordscores
+
+    words = ["shameful", "council", "honteuse", "mardi"]
+    model, vocab = weights.load(loaded.MODEL_FILE), wordscores.vocabulary()
+    fresh = wordscores.from_vectors(model, words, use_encoder.encode(words))
+    rows = [vocab.index[w] for w in words]
+    assert np.allclose(vocab.logit[rows], fresh.logit, atol=1e-3)
+    assert np.allclose(vocab.ctx_code[rows], fresh.ctx_code, atol=0.02 * np.abs(fresh.ctx_code).max())
+
+
+class CountingWords(loaded.WordVectors):
+    """Word vectors from the real encoder, remembering which words it was asked for."""
+
+    def __init__(self, encoder) -> None:
+        self.asked: list[str] = []
+        super().__init__(lambda ws: self.asked.extend(ws) or encoder.encode(ws))
+
+
+@pytest.mark.slow
+def test_only_words_outside_the_vocabulary_reach_the_encoder(use_encoder):
+    words = CountingWords(use_encoder)
+    text = "The senator pushed a shameful bill through the chamber, zorblaxian style."
+    found = loaded.loaded_spans(text, "en", vector=use_encoder.encode([text])[0], words=words)
+    assert words.asked == ["zorblaxian"]
+    assert "shameful" in [s.text for s in found]
+
+
+@pytest.mark.slow
+def test_a_sentence_below_the_gate_costs_no_word_lookup_and_tags_nothing(use_encoder):
+    words = CountingWords(use_encoder)
+    model = weights.load(loaded.MODEL_FILE)
+    vec = -model["sentence"].coefs[0][:, 0] / np.linalg.norm(model["sentence"].coefs[0][:, 0])  # least loaded direction
+    assert model["sentence"].logit(vec[None, :])[0] < model.meta["gate"]
+    assert loaded.loaded_spans("A zorblaxian and shameful bill.", "en", vector=vec, words=words) == []
+    assert words.asked == []
+
+
+@pytest.mark.slow
+def test_shortcuts_keep_the_tags_of_the_french_cases(use_encoder):
+    texts = [c["text"] for c in FR_CASES]
+    vecs = use_encoder.encode(texts)
+    fast = loaded.batch_loaded_spans(texts, "fr", vectors=vecs)
+    full = loaded.batch_loaded_spans(texts, "fr", vectors=vecs, shortcuts=False)
+    assert [[s.text for s in f] for f in fast] == [[s.text for s in f] for f in full]
+
+
+def test_other_languages_never_read_the_english_annotators_word_rates():
+    model = weights.load(loaded.MODEL_FILE)
+    known = loaded._known(model)
+    text = "Une politique radicale et une décision radical."
+    toks = loaded.tokens(text)
+    zeros = np.zeros(len(toks))
+    cols = [loaded.TOKEN_FEATURES.index(f) for f in ("known", "log_count", "stem_known")] + \
+        [i for i, f in enumerate(loaded.TOKEN_FEATURES) if f.startswith("suffix_")]
+    fr = loaded.token_matrix(text, toks, "fr", zeros, zeros, 0.0, known)
+    en = loaded.token_matrix(text, toks, "en", zeros, zeros, 0.0, known)
+    assert not fr[:, cols].any() and en[:, cols].any()  # "radical", "une", "et" are known English-side
+    assert loaded.token_part("fr") == "token_blank" and loaded.token_part("en") == "token"

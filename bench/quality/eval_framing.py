@@ -24,7 +24,8 @@ from bench.quality import _framing_data as d  # noqa: E402
 FR_CASES = ROOT / "tests" / "data" / "framing_fr_cases.json"
 DEMO_GOLD = ROOT / "tests" / "data" / "demo_gold_annotations.json"
 SENT_MODEL = "annotate/models/framing/sentence.npz (MLP over USE + cheap features)"
-LOADED_MODEL = "annotate/models/framing/loaded.npz (word-type + token logistic regressions over USE)"
+LOADED_MODEL = ("annotate/models/framing/loaded.npz + loaded_vocab.npz (word-type, word x sentence context and token "
+                "logistic regressions over USE)")
 
 
 def row(task, data, split, metric, figure, goal=None, model=SENT_MODEL, note=None) -> dict:

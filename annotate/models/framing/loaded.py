@@ -1,31 +1,41 @@
 """Loaded-language tagger: which words of a sentence carry the outlet's own evaluation.
 
-Two stages, both tiny. (1) A word-type model scores each distinct word from the multilingual USE
-vector of the word alone: is this word loaded, whatever its context? (2) A token model (logistic
-regression) combines the word's score with its neighbours' scores, a sentence-level score from
-the sentence's USE vector ("does this sentence carry loaded words?"), word shape, the framing
-rules' lexicon hit and, for words seen in training, how often annotators marked them (unseen
-words, French ones included, get the prior and lean on the multilingual score). Trained on
-BABE's expert-marked biased words (English US news); French carries over because USE places a
-French word near its English counterpart, not through a word list. Word vectors are cached per
-word type, so a corpus costs one encoder call per distinct word.
+Two stages, both tiny. (1) Per word type (wordscores.py): a context-free score from the
+multilingual USE vector of the word alone ("is this word loaded?") and a context term, a bilinear
+product of word and sentence vectors ("is it loaded in this sentence?"); both are precomputed for
+~54k frequent English and French words (weights/loaded_vocab.npz), so only rarer words need USE.
+(2) A token model (logistic regression) combines them with the neighbours' scores, a sentence
+score ("does this sentence carry loaded words?"), the word's rank within its sentence, shape, the
+framing rules' lexicon hit and English-only evidence: how often annotators marked the word or its
+stem in training, its frequency, its suffix. Other languages get that evidence blanked and a
+token model trained on English rows blanked the same way, so French rests on the multilingual
+scores (USE places a French word near its English counterpart), not on a word list. Sentences
+whose sentence score is below a gate chosen on the tuning data get no tags and cost no word
+lookups. Trained on BABE's expert-marked biased words (English US news).
 Words inside quotation spans are the speaker's, never the outlet's: they are not reported.
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 import numpy as np
 
-from annotate.models.framing import features, weights
+from annotate.models.framing import features, weights, wordscores
+from annotate.models.framing.wordscores import WordVectors
 
-WordEncoder = Callable[[list[str]], np.ndarray]
+# English derivational endings that often mark evaluation (-ly adverbs, -ist/-ism labels, -ous/-ive
+# adjectives); French words mostly miss them and lean on the multilingual scores instead.
+SUFFIXES = ("ly", "ist", "ists", "ism", "ous", "ive", "ed", "ing", "ful", "less", "ic", "al", "s")
+# Endings stripped to share a known word's rate with its inflections ("radicals" -> "radical").
+STEM_ENDINGS = ("ingly", "edly", "ists", "isms", "ing", "ist", "ism", "ed", "ly", "es", "s")
+
+__all__ = ["LoadedSpan", "Token", "WordVectors", "batch_loaded_spans", "framing_spans", "loaded_spans",
+           "token_probs", "tokens"]
 TOKEN_FEATURES = ("word", "previous_word", "next_word", "sentence", "title", "upper", "hyphen", "long",
-                  "first", "lexicon", "known_rate", "known")
+                  "first", "lexicon", "known_rate", "known", "context", "below_top", "top", "log_rank", "log_count",
+                  "stem_rate", "stem_known", "log_words", *(f"suffix_{s}" for s in SUFFIXES))
 MODEL_FILE = "loaded.npz"
-MAX_CACHED_WORDS = 200_000
+MAX_WORD_ROWS = 200_000  # word-feature rows kept per model (bounded memory, ~200 B each)
 # Probabilities of the exact bracket rule, as annotate.framing gives them (an aside is sure; an
 # insertion inside a quote is flagged for review at lower confidence).
 ASIDE_PROB, INSERTION_PROB = 0.85, 0.5
@@ -55,48 +65,6 @@ def tokens(text: str) -> list[Token]:
     return [Token(m.start(), m.end(), m.group()) for m in features.WORD.finditer(text)]
 
 
-class WordVectors:
-    """USE vectors of single words, cached per lowercased word type for the process."""
-
-    def __init__(self, encode: WordEncoder | None = None) -> None:
-        self._encode = encode
-        self._cache: dict[str, np.ndarray] = {}
-        self._lock = threading.Lock()
-
-    def __call__(self, words: Iterable[str]) -> dict[str, np.ndarray]:
-        words = {w.lower() for w in words}
-        with self._lock:
-            missing = sorted(w for w in words if w not in self._cache)
-            if len(self._cache) + len(missing) > MAX_CACHED_WORDS:
-                self._cache.clear()  # bounded memory: 200k types x 2 KiB = 400 MiB at most
-            if missing:
-                vecs = np.asarray(self._encoder()(missing), dtype=np.float32)
-                self._cache.update(zip(missing, vecs))
-            return {w: self._cache[w] for w in words}
-
-    def encode_texts(self, texts: list[str]) -> np.ndarray:
-        """Vectors of whole texts from the same encoder (not cached: pass cached ones instead)."""
-        return np.asarray(self._encoder()(list(texts)), dtype=np.float32)
-
-    def _encoder(self) -> WordEncoder:
-        if self._encode is None:
-            from compare.embed import get_encoder
-
-            self._encode = get_encoder("use").encode
-        return self._encode
-
-
-_DEFAULT_WORDS = WordVectors()
-
-
-def type_logits(model: weights.ModelFile, vecs: dict[str, np.ndarray]) -> dict[str, float]:
-    """Stage 1: context-free loadedness (a logit) of each word type."""
-    if not vecs:
-        return {}
-    words = list(vecs)
-    return dict(zip(words, model["type"].logit(np.stack([vecs[w] for w in words])).tolist()))
-
-
 class KnownWords:
     """How often each word seen in training was marked loaded: a smoothed log rate.
 
@@ -104,11 +72,19 @@ class KnownWords:
     so the token model falls back on the multilingual word score for them.
     """
 
-    def __init__(self, counts: dict[str, tuple[int, int]], prior: float, smoothing: float) -> None:
-        self.counts, self.prior, self.smoothing = counts, prior, smoothing
+    def __init__(self, counts: dict[str, tuple[int, int]], prior: float, smoothing: float,
+                 english: bool = True) -> None:
+        self.counts, self.prior, self.smoothing, self.english = counts, prior, smoothing, english
+        self._rows: dict[str, tuple[float, ...]] = {}
+        self._blank: KnownWords | None = None
+        self.stems: dict[str, list[int]] = {}
+        for word, (pos, neg) in counts.items():
+            held = self.stems.setdefault(stem(word), [0, 0])
+            held[0] += pos
+            held[1] += neg
 
     @classmethod
-    def from_model(cls, model: weights.ModelFile) -> "KnownWords":
+    def from_model(cls, model: weights.ModelFile) -> KnownWords:
         t = model.tables
         counts = dict(zip(t["vocab"].tolist(), zip(t["pos"].tolist(), t["neg"].tolist())))
         return cls(counts, model.meta["known_prior"], model.meta["known_smoothing"])
@@ -119,11 +95,55 @@ class KnownWords:
             return float(np.log(self.prior)), 0.0
         return float(np.log((pos + self.smoothing * self.prior) / (pos + neg + self.smoothing))), 1.0
 
+    def count(self, word: str) -> int:
+        """How often the word occurred in training (frequent function words: never loaded)."""
+        return sum(self.counts.get(word.lower(), (0, 0)))
 
-def token_matrix(text: str, toks: list[Token], lang: str | None, logits: dict[str, float],
-                 sentence_logit: float, known: KnownWords) -> np.ndarray:
-    """Stage-2 input, one row per token (TOKEN_FEATURES order)."""
-    own = np.array([logits[t.text.lower()] for t in toks], dtype=np.float32)
+    def stem_rate(self, word: str) -> tuple[float, float]:
+        """The smoothed rate of all training words sharing the word's stem, and whether any did."""
+        pos, neg = self.stems.get(stem(word.lower()), (0, 0))
+        rate = (pos + self.smoothing * self.prior) / (pos + neg + self.smoothing)
+        return float(np.log(rate)), float(pos + neg > 0)
+
+
+    def blank(self) -> KnownWords:
+        """The same prior with no English evidence: what other languages' words get."""
+        if self._blank is None:
+            self._blank = KnownWords({}, self.prior, self.smoothing, english=False)
+        return self._blank
+
+    def word_features(self, word: str) -> tuple[float, ...]:
+        """(rate, known, log count, stem rate, stem known, *suffix flags) of a lowercased word,
+        computed once per word type (the token matrix repeats them for every occurrence)."""
+        row = self._rows.get(word)
+        if row is None:
+            if len(self._rows) > MAX_WORD_ROWS:
+                self._rows.clear()
+            suffix = [self.english and word.endswith(s) for s in SUFFIXES]
+            row = self._rows[word] = (*self(word), np.log1p(self.count(word)), *self.stem_rate(word), *suffix)
+        return row
+
+
+def stem(word: str) -> str:
+    """A crude English stem: one STEM_ENDINGS ending off, keeping at least four letters."""
+    for end in STEM_ENDINGS:
+        if word.endswith(end) and len(word) - len(end) >= 4:
+            return word[:-len(end)]
+    return word
+
+
+def token_matrix(text: str, toks: list[Token], lang: str | None, own: np.ndarray, context: np.ndarray,
+                 sentence_logit: float, known: KnownWords, english: bool | None = None) -> np.ndarray:
+    """Stage-2 input, one row per token (TOKEN_FEATURES order). `own`: each token's context-free
+    logit; `context`: its logit given this sentence (the bilinear word x sentence term).
+
+    English-only evidence (known-word rates and counts, stems, suffixes) is blanked for other
+    languages, which a second token model reads ("token_blank", trained on English rows blanked
+    the same way: it decides from the multilingual scores alone, as French text needs).
+    """
+    english = is_english(lang) if english is None else english
+    known = known if english else known.blank()
+    own = np.asarray(own, dtype=np.float32)
     floor = np.float32(-6.0)  # "no neighbour": as unloaded as a word gets
     prev = np.concatenate([[floor], own[:-1]])
     nxt = np.concatenate([own[1:], [floor]])
@@ -132,8 +152,24 @@ def token_matrix(text: str, toks: list[Token], lang: str | None, logits: dict[st
                        len(t.text) >= 7, i == 0, hit] for i, (t, hit) in enumerate(zip(toks, lexicon))],
                      dtype=np.float32)
     sent = np.full((len(toks), 1), sentence_logit, dtype=np.float32)
-    seen = np.array([known(t.text) for t in toks], dtype=np.float32)
-    return np.hstack([own[:, None], prev[:, None], nxt[:, None], sent, shape, seen])
+    word = np.array([known.word_features(t.text.lower()) for t in toks], dtype=np.float32)
+    # A sentence holds one to three loaded words: how far a word sits below the sentence's most
+    # loaded-looking one says more than its score alone.
+    below = own.max() - own
+    rank = np.log1p((-own).argsort(kind="stable").argsort())
+    size = np.full(len(toks), np.log1p(len(toks)), dtype=np.float32)
+    return np.column_stack([own, prev, nxt, sent, shape, word[:, :2], context, below, below == 0, rank, word[:, 2:5],
+                            size, word[:, 5:]])
+
+
+def is_english(lang: str | None) -> bool:
+    """English text (or text of unknown language) reads the English-only features."""
+    return (lang or "en").lower().startswith("en")
+
+
+def token_part(lang: str | None) -> str:
+    """The token model for `lang`: English-trained features, or the blanked ones (see token_matrix)."""
+    return "token" if is_english(lang) else "token_blank"
 
 
 def _lexicon_hits(text: str, toks: list[Token], lang: str | None) -> list[bool]:
@@ -144,32 +180,49 @@ def _lexicon_hits(text: str, toks: list[Token], lang: str | None) -> list[bool]:
     return [any(s < t.end and t.start < e for s, e in hits) for t in toks]
 
 
-_KNOWN: dict[int, KnownWords] = {}
+_DEFAULT_WORDS = WordVectors()
+_KNOWN: dict[int, tuple[weights.ModelFile, KnownWords]] = {}
 
 
 def _known(model: weights.ModelFile) -> KnownWords:
-    if id(model) not in _KNOWN:
-        _KNOWN[id(model)] = KnownWords.from_model(model)
-    return _KNOWN[id(model)]
+    held = _KNOWN.get(id(model))
+    if held is None or held[0] is not model:  # a reloaded file may reuse a freed object's id
+        held = _KNOWN[id(model)] = (model, KnownWords.from_model(model))
+    return held[1]
 
 
 def token_probs(texts: list[str], lang: str | None, vectors: np.ndarray | None = None,
-                words: WordVectors | None = None) -> list[np.ndarray]:
+                words: WordVectors | None = None, shortcuts: bool = True) -> list[np.ndarray]:
     """Probability that each token of each text is loaded (arrays aligned with `tokens(text)`).
 
     `vectors`: the texts' USE vectors (from the vector cache); None encodes the texts here.
+    Texts whose sentence score is below the stored gate get zeros without looking at their words
+    (chosen on the tuning fifth: hardly any tagged word sits in such a sentence), so their words
+    outside the shipped vocabulary cost no encoder call. `shortcuts=False` scores every sentence
+    and every word from its vector (the tagger without vocabulary and gate: for benchmarks).
     """
     model = weights.load(MODEL_FILE)
     words = words or _DEFAULT_WORDS
     toks = [tokens(t) for t in texts]
-    logits = type_logits(model, words(t.text for ts in toks for t in ts))
     if vectors is None:
         vectors = words.encode_texts(texts) if texts else np.zeros((0, model.meta["dim"]), dtype=np.float32)
     sent = model["sentence"].logit(vectors) if len(texts) else np.zeros(0)
-    known = _known(model)
-    return [model["token"].predict(token_matrix(text, ts, lang, logits, float(sl), known)) if ts else np.zeros(0)
-            for text, ts, sl in zip(texts, toks, sent)]
+    gate = model.meta["gate"] if shortcuts else -np.inf
+    live = [i for i, ts in enumerate(toks) if ts and sent[i] >= gate]
+    scores = wordscores.lookup(model, (t.text for i in live for t in toks[i]), words, use_vocabulary=shortcuts)
+    out = [np.zeros(len(ts)) for ts in toks]
+    for i in live:
+        out[i] = model[token_part(lang)].predict(_rows(model, texts[i], toks[i], lang, scores, vectors[i], float(sent[i])))
+    return out
 
+
+def _rows(model: weights.ModelFile, text: str, toks: list[Token], lang: str | None, scores: wordscores.Scores,
+          vector: np.ndarray, sentence_logit: float) -> np.ndarray:
+    t = model.tables
+    idx = np.array([scores.index[tok.text.lower()] for tok in toks])
+    context = scores.ctx_a[idx] + scores.ctx_code[idx] @ (t["ctx_basis"] @ vector) + float(
+        vector @ t["ctx_mean"]) + model.meta["ctx_bias"]
+    return token_matrix(text, toks, lang, scores.logit[idx], context, sentence_logit, _known(model))
 
 def loaded_spans(text: str, lang: str | None, quote_spans: list[tuple[int, int]] | None = None,
                  vector: np.ndarray | None = None, threshold: float | None = None,
@@ -185,12 +238,12 @@ def loaded_spans(text: str, lang: str | None, quote_spans: list[tuple[int, int]]
 
 def batch_loaded_spans(texts: list[str], lang: str | None, quote_spans: list | None = None,
                        vectors: np.ndarray | None = None, threshold: float | None = None,
-                       words: WordVectors | None = None) -> list[list[LoadedSpan]]:
+                       words: WordVectors | None = None, shortcuts: bool = True) -> list[list[LoadedSpan]]:
     """`loaded_spans` for many texts at once (one word-vector lookup for the whole batch)."""
-    cut = weights.load(MODEL_FILE)["token"].threshold if threshold is None else threshold
+    cut = weights.load(MODEL_FILE)[token_part(lang)].threshold if threshold is None else threshold
     quote_spans = quote_spans or [None] * len(texts)
     out = []
-    for text, qs, probs in zip(texts, quote_spans, token_probs(texts, lang, vectors, words)):
+    for text, qs, probs in zip(texts, quote_spans, token_probs(texts, lang, vectors, words, shortcuts)):
         qs = features.quote_ranges(text) if qs is None else list(qs)
         out.append([LoadedSpan(t.start, t.end, t.text, round(float(p), 4)) for t, p in zip(tokens(text), probs)
                     if p >= cut and not any(s < t.end and t.start < e for s, e in qs)])
