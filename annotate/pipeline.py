@@ -12,6 +12,8 @@ The later steps are imported when `analyze` runs, so importing this module stays
 """
 from __future__ import annotations
 
+import os
+
 import sqlite_utils
 
 from corpus import store
@@ -46,7 +48,7 @@ def analyze(db: sqlite_utils.Database, article_ids: list[str], encoder=None, eng
 
     if encoder is None:
         encoder = default_encoder()
-    beside = rules_beside(db, ids)
+    beside = rules_beside(db, ids, langs=[article.get("lang") for article in document["articles"]])
     try:
         merge_compare(document, run_compare(db, ids, encoder, engine=engine))
         rule_spans = beside.result() if beside else None
@@ -57,27 +59,29 @@ def analyze(db: sqlite_utils.Database, article_ids: list[str], encoder=None, eng
     return document
 
 
-# Below this many articles a second process costs more (its imports) than the overlap saves.
+# Below this many articles a second process costs more (its imports) than the overlap saves,
+# unless French text will load the French parser (about 5 CPU-s, annotate/rules/nlp.py): that
+# load then overlaps the encoder too.
 BESIDE_MIN_ARTICLES = 20
 
 
-def rules_beside(db: sqlite_utils.Database, ids: list[str]):
+def rules_beside(db: sqlite_utils.Database, ids: list[str], langs: list | tuple = ()):
     """The rule spans of every content passage, found in a second process while this one
     compares (a Future of {passage id: local spans}), or None.
 
     The rules need no encoder, so on two cores or more they run beside the embedding instead of
     after it (300 English articles: they cost about as much CPU as the encoder, see
-    bench/analyze_speed.py); the learned models, which read the passage vectors the comparison
-    is computing, then run here on top of them. In-memory databases and small batches keep the
-    sequential path.
+    bench/analyze_speed.py). The same process then encodes the word types the loaded-word tagger
+    will look up into the vector cache, so the learned models, which read the passage vectors the
+    comparison is computing, run here on top of them without encoding anything. In-memory
+    databases and small batches (unless French, see BESIDE_MIN_ARTICLES) keep the sequential path.
     """
-    import os
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
     path = db.execute("PRAGMA database_list").fetchone()[2]
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if not path or cores < 2 or len(ids) < BESIDE_MIN_ARTICLES:
+    if not path or cores < 2 or not (len(ids) >= BESIDE_MIN_ARTICLES or _loads_french_parser(langs)):
         return None
     pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("forkserver"))
     future = pool.submit(_rule_spans_in_file, path, ids)
@@ -85,14 +89,23 @@ def rules_beside(db: sqlite_utils.Database, ids: list[str]):
     return future
 
 
+def _loads_french_parser(langs) -> bool:
+    from annotate.rules import nlp
+
+    french = any((lang or "").lower().startswith("fr") for lang in langs)
+    return french and os.environ.get("PRESSLENS_NO_SPACY") != "1" and nlp.get_nlp.cache_info().currsize == 0
+
+
 def _rule_spans_in_file(path: str, ids: list[str]) -> dict:
-    from annotate.suggest import content_passages_of, local_spans
+    from annotate.suggest import content_passages_of, local_spans, prefetch_framing_words
     from corpus import db as dbmod
 
     db = dbmod.connect(path, migrate=False)
     try:
         passages = content_passages_of(db, ids)
-        return {p["id"]: spans for p, spans in zip(passages, local_spans(passages))}
+        spans = {p["id"]: spans for p, spans in zip(passages, local_spans(passages))}
+        prefetch_framing_words(db, passages)
+        return spans
     finally:
         db.conn.close()
 
