@@ -111,12 +111,12 @@ def prefetch_framing_words(db: sqlite_utils.Database, passages: list[dict]) -> i
     (grouped by language as it groups them); returns how many. Run beside the comparison
     (annotate.pipeline), this takes the tagger's encoding off the path after the encoder."""
     from annotate.models.framing import apply
-    from compare.embed import get_encoder
+    from compare.embed import EncoderError, get_encoder
     from compare.vector_store import passage_vectors
 
     try:
         enc = get_encoder(apply.encoder_name())
-    except Exception:  # the bundled encoder is missing from this install: rules decide
+    except (EncoderError, ImportError, OSError):  # not installed here: learned_framing will say so too
         return 0
     count = 0
     for lang in dict.fromkeys(rule_lang(p.get("lang")) for p in passages):
