@@ -48,7 +48,9 @@ def analyze(db: sqlite_utils.Database, article_ids: list[str], encoder=None, eng
 
     if encoder is None:
         encoder = default_encoder()
-    beside = rules_beside(db, ids, langs=[article.get("lang") for article in document["articles"]])
+    beside = rules_beside(db, ids)
+    if beside is not None:
+        _leave_a_core(encoder, beside)
     try:
         merge_compare(document, run_compare(db, ids, encoder, engine=engine))
         rule_spans = beside.result() if beside else None
@@ -59,13 +61,13 @@ def analyze(db: sqlite_utils.Database, article_ids: list[str], encoder=None, eng
     return document
 
 
-# Below this many articles a second process costs more (its imports) than the overlap saves,
-# unless French text will load the French parser (about 5 CPU-s, annotate/rules/nlp.py): that
-# load then overlaps the encoder too.
+# Below this many articles a second process costs more (its imports) than the overlap saves.
+# Starting it for French text too, so that the French parser's load overlaps the encoder, made
+# the demo slower (11.1 s against 10.4 s, bench/analyze_speed.py): the encoder there is short.
 BESIDE_MIN_ARTICLES = 20
 
 
-def rules_beside(db: sqlite_utils.Database, ids: list[str], langs: list | tuple = ()):
+def rules_beside(db: sqlite_utils.Database, ids: list[str]):
     """The rule spans of every content passage, found in a second process while this one
     compares (a Future of {passage id: local spans}), or None.
 
@@ -74,14 +76,14 @@ def rules_beside(db: sqlite_utils.Database, ids: list[str], langs: list | tuple 
     bench/analyze_speed.py). The same process then encodes the word types the loaded-word tagger
     will look up into the vector cache, so the learned models, which read the passage vectors the
     comparison is computing, run here on top of them without encoding anything. In-memory
-    databases and small batches (unless French, see BESIDE_MIN_ARTICLES) keep the sequential path.
+    databases and small batches keep the sequential path.
     """
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
     path = db.execute("PRAGMA database_list").fetchone()[2]
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if not path or cores < 2 or not (len(ids) >= BESIDE_MIN_ARTICLES or _loads_french_parser(langs)):
+    cores = _cores()
+    if not path or cores < 2 or len(ids) < BESIDE_MIN_ARTICLES:
         return None
     pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("forkserver"))
     future = pool.submit(_rule_spans_in_file, path, ids)
@@ -89,11 +91,17 @@ def rules_beside(db: sqlite_utils.Database, ids: list[str], langs: list | tuple 
     return future
 
 
-def _loads_french_parser(langs) -> bool:
-    from annotate.rules import nlp
+def _leave_a_core(encoder, beside) -> None:
+    """Let the encoder use one core fewer until the process beside it is done (then all again)."""
+    if not hasattr(encoder, "threads"):
+        return
+    before = encoder.threads
+    encoder.threads = max(1, _cores() - 1)
+    beside.add_done_callback(lambda _: setattr(encoder, "threads", before))
 
-    french = any((lang or "").lower().startswith("fr") for lang in langs)
-    return french and os.environ.get("PRESSLENS_NO_SPACY") != "1" and nlp.get_nlp.cache_info().currsize == 0
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def _rule_spans_in_file(path: str, ids: list[str]) -> dict:
@@ -104,7 +112,7 @@ def _rule_spans_in_file(path: str, ids: list[str]) -> dict:
     try:
         passages = content_passages_of(db, ids)
         spans = {p["id"]: spans for p, spans in zip(passages, local_spans(passages))}
-        prefetch_framing_words(db, passages)
+        prefetch_framing_words(db, passages, threads=1)  # the encoder beside has the other cores
         return spans
     finally:
         db.conn.close()

@@ -106,7 +106,7 @@ def learned_framing(db: sqlite_utils.Database, passages: list[dict], spans: list
     return apply.FramingResult(probs, out)
 
 
-def prefetch_framing_words(db: sqlite_utils.Database, passages: list[dict]) -> int:
+def prefetch_framing_words(db: sqlite_utils.Database, passages: list[dict], threads: int | None = None) -> int:
     """Encode into the vector cache the word types `learned_framing` will look up for `passages`
     (grouped by language as it groups them); returns how many. Run beside the comparison
     (annotate.pipeline), this takes the tagger's encoding off the path after the encoder."""
@@ -118,6 +118,7 @@ def prefetch_framing_words(db: sqlite_utils.Database, passages: list[dict]) -> i
         enc = get_encoder(apply.encoder_name())
     except (EncoderError, ImportError, OSError):  # not installed here: learned_framing will say so too
         return 0
+    enc.threads = threads
     count = 0
     for lang in dict.fromkeys(rule_lang(p.get("lang")) for p in passages):
         words = apply.word_types([p["text"] for p in passages if rule_lang(p.get("lang")) == lang])

@@ -3,8 +3,6 @@ word vectors encoded there too) give the same document and the same stored sugge
 sequential path."""
 from __future__ import annotations
 
-import pytest
-
 from annotate import pipeline, suggest
 from annotate.models.framing import apply
 from compare import vector_store
@@ -20,7 +18,6 @@ STORED = "SELECT passage_id, start, [end], label, source, prob, model FROM annot
 def _analyze(path, encoder, beside: bool, monkeypatch):
     """Analyse the demo with or without the second process; (beside used, document, rows, words cached before the suggestions)."""
     monkeypatch.setattr(pipeline, "BESIDE_MIN_ARTICLES", 1 if beside else 10**6)
-    monkeypatch.setattr(pipeline, "_loads_french_parser", lambda langs: False)
     monkeypatch.setattr(apply.CachedWords, "_shared", {})  # nothing from an earlier run in this process
     db = dbmod.connect(path)
     ids = ingest(db, [str(DEMO_DIR)]).article_ids
@@ -50,14 +47,27 @@ def test_suggestions_beside_the_comparison_equal_the_sequential_ones(tmp_path, f
     assert rows_beside and rows_beside == rows_seq
 
 
-@pytest.mark.parametrize(("langs", "n", "expected"), [(["fr"], 2, True), (["en", "en"], 2, False), (["en"] * 20, 20, True)])
-def test_the_second_process_starts_for_many_articles_or_for_the_french_parser(tmp_path, monkeypatch, langs, n, expected):
-    from annotate.rules import nlp
+def test_the_encoder_leaves_a_core_while_the_process_beside_runs_then_takes_it_back(monkeypatch):
+    from concurrent.futures import Future
 
-    monkeypatch.delenv("PRESSLENS_NO_SPACY", raising=False)
-    monkeypatch.setattr(nlp.get_nlp, "cache_info", lambda: type("Info", (), {"currsize": 0})())
-    db = dbmod.connect(tmp_path / "d.db")
-    future = pipeline.rules_beside(db, [f"a{i}" for i in range(n)], langs=langs)
-    if future is not None:
-        future.pool.shutdown(wait=True)
-    assert (future is not None) is expected
+    monkeypatch.setattr(pipeline, "_cores", lambda: 4)
+    encoder, beside = type("Encoder", (), {"threads": None})(), Future()
+    pipeline._leave_a_core(encoder, beside)
+    assert encoder.threads == 3
+    beside.set_result({})
+    assert encoder.threads is None
+
+
+def test_use_vectors_are_the_same_whatever_cores_the_encoder_may_use():
+    import numpy as np
+
+    encoder = get_encoder("use")
+    texts = ["Le ministre a parlé hier.", "The senator said the bill was a disgrace.", "Ok"] * 30
+    before = encoder.threads
+    try:
+        encoder.threads = 1
+        one = encoder.encode(texts)
+        encoder.threads = None
+        assert np.array_equal(one, encoder.encode(texts))
+    finally:
+        encoder.threads = before
