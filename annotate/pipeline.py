@@ -12,6 +12,8 @@ The later steps are imported when `analyze` runs, so importing this module stays
 """
 from __future__ import annotations
 
+import os
+
 import sqlite_utils
 
 from corpus import store
@@ -47,6 +49,8 @@ def analyze(db: sqlite_utils.Database, article_ids: list[str], encoder=None, eng
     if encoder is None:
         encoder = default_encoder()
     beside = rules_beside(db, ids)
+    if beside is not None:
+        _leave_a_core(encoder, beside)
     try:
         merge_compare(document, run_compare(db, ids, encoder, engine=engine))
         rule_spans = beside.result() if beside else None
@@ -58,6 +62,8 @@ def analyze(db: sqlite_utils.Database, article_ids: list[str], encoder=None, eng
 
 
 # Below this many articles a second process costs more (its imports) than the overlap saves.
+# Starting it for French text too, so that the French parser's load overlaps the encoder, made
+# the demo slower (11.1 s against 10.4 s, bench/analyze_speed.py): the encoder there is short.
 BESIDE_MIN_ARTICLES = 20
 
 
@@ -67,16 +73,16 @@ def rules_beside(db: sqlite_utils.Database, ids: list[str]):
 
     The rules need no encoder, so on two cores or more they run beside the embedding instead of
     after it (300 English articles: they cost about as much CPU as the encoder, see
-    bench/analyze_speed.py); the learned models, which read the passage vectors the comparison
-    is computing, then run here on top of them. In-memory databases and small batches keep the
-    sequential path.
+    bench/analyze_speed.py). The same process then encodes the word types the loaded-word tagger
+    will look up into the vector cache, so the learned models, which read the passage vectors the
+    comparison is computing, run here on top of them without encoding anything. In-memory
+    databases and small batches keep the sequential path.
     """
-    import os
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
     path = db.execute("PRAGMA database_list").fetchone()[2]
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cores = _cores()
     if not path or cores < 2 or len(ids) < BESIDE_MIN_ARTICLES:
         return None
     pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("forkserver"))
@@ -85,14 +91,29 @@ def rules_beside(db: sqlite_utils.Database, ids: list[str]):
     return future
 
 
+def _leave_a_core(encoder, beside) -> None:
+    """Let the encoder use one core fewer until the process beside it is done (then all again)."""
+    if not hasattr(encoder, "threads"):
+        return
+    before = encoder.threads
+    encoder.threads = max(1, _cores() - 1)
+    beside.add_done_callback(lambda _: setattr(encoder, "threads", before))
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def _rule_spans_in_file(path: str, ids: list[str]) -> dict:
-    from annotate.suggest import content_passages_of, local_spans
+    from annotate.suggest import content_passages_of, local_spans, prefetch_framing_words
     from corpus import db as dbmod
 
     db = dbmod.connect(path, migrate=False)
     try:
         passages = content_passages_of(db, ids)
-        return {p["id"]: spans for p, spans in zip(passages, local_spans(passages))}
+        spans = {p["id"]: spans for p, spans in zip(passages, local_spans(passages))}
+        prefetch_framing_words(db, passages, threads=1)  # the encoder beside has the other cores
+        return spans
     finally:
         db.conn.close()
 

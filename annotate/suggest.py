@@ -106,6 +106,27 @@ def learned_framing(db: sqlite_utils.Database, passages: list[dict], spans: list
     return apply.FramingResult(probs, out)
 
 
+def prefetch_framing_words(db: sqlite_utils.Database, passages: list[dict], threads: int | None = None) -> int:
+    """Encode into the vector cache the word types `learned_framing` will look up for `passages`
+    (grouped by language as it groups them); returns how many. Run beside the comparison
+    (annotate.pipeline), this takes the tagger's encoding off the path after the encoder."""
+    from annotate.models.framing import apply
+    from compare.embed import EncoderError, get_encoder
+    from compare.vector_store import passage_vectors
+
+    try:
+        enc = get_encoder(apply.encoder_name())
+    except (EncoderError, ImportError, OSError):  # not installed here: learned_framing will say so too
+        return 0
+    enc.threads = threads
+    count = 0
+    for lang in dict.fromkeys(rule_lang(p.get("lang")) for p in passages):
+        words = apply.word_types([p["text"] for p in passages if rule_lang(p.get("lang")) == lang])
+        passage_vectors(db, enc, words)
+        count += len(words)
+    return count
+
+
 def score(db: sqlite_utils.Database, passages: list[dict], model=None, encoder=None,
           spans: list[list[Span]] | None = None, framing=None) -> tuple[np.ndarray, str]:
     """(n, 3) label probabilities (LABELS order) for passage rows, and the source that made them.
@@ -143,40 +164,55 @@ def run_suggestions(db: sqlite_utils.Database, article_ids: list[str], encoder=N
     Returns {"passages": {id: {"label", "scores"}}, "spans": [...], "source": "model"|"rule",
     "model": name}; non-content passages get label None and empty scores. `rule_spans`
     ({passage id: local rule spans}, e.g. found in another process) saves running the rules here.
+    The learned framing models and the passage scores run once over every article's passages
+    (one matrix product and one word-vector lookup per language instead of one per article).
     """
-    from corpus import store as cstore
-
     model, enc = load_model(db, project_id, encoder)
     out: dict = {"passages": {}, "spans": [], "source": "rule", "model": model.name if model else "rules"}
-    passage_model = model.name if model else "rules"
+    articles = _articles_with_content(db, article_ids)
+    content = [p for _, _, passages in articles for p in passages]
+    known = rule_spans or {}
+    missing = [p for p in content if p["id"] not in known]
+    found = dict(zip((p["id"] for p in missing), local_spans(missing)))
+    local = [list(known[p["id"]]) if p["id"] in known else found[p["id"]] for p in content]
+    framing = learned_framing(db, content, local) if content else None
+    if framing is not None:
+        local = framing.spans
+    probs, source = score(db, content, model, enc, spans=local, framing=framing)
+    passage_model = out["model"]
+    if content:
+        out["source"] = source
+    if model is None and source == "model" and content:
+        from annotate.models.framing.apply import PASSAGE_MODEL
+
+        out["model"] = passage_model = PASSAGE_MODEL
     rows: list[dict] = []
+    done = 0
+    for article, all_passages, passages in articles:
+        mine = slice(done, done + len(passages))
+        done += len(passages)
+        for p in all_passages:
+            out["passages"][p["id"]] = {"label": None, "scores": {}}
+        spans = speakers.resolve_pronouns([s.shift(p["start"]) for p, sp in zip(passages, local[mine]) for s in sp])
+        by_passage = {p["id"]: [s for s in spans if p["start"] <= s.start < p["end"]] for p in passages}
+        for p, pr in zip(passages, probs[mine]):
+            rows.extend(_article_rows(article["text"], p, pr, source, out, passage_model, by_passage[p["id"]]))
+    if store:
+        sstore.replace_suggestions(db, list(dict.fromkeys(article_ids)), merge_rows(rows))
+    return out
+
+
+def _articles_with_content(db: sqlite_utils.Database, article_ids: list[str]) -> list[tuple[dict, list, list]]:
+    """(article, all its passages, its content passages with the article's lang) per distinct id."""
+    from corpus import store as cstore
+
+    out = []
     for article_id in dict.fromkeys(article_ids):
         article = cstore.get_article(db, article_id)
         if article is None:
             raise NotFound(f"no article with id {article_id!r}")
         all_passages = cstore.get_passages(db, article_id)
-        content = [dict(p, lang=article.get("lang")) for p in all_passages if p["content"]]
-        known = rule_spans or {}
-        missing = [p for p in content if p["id"] not in known]
-        found = dict(zip((p["id"] for p in missing), local_spans(missing)))
-        local = [list(known[p["id"]]) if p["id"] in known else found[p["id"]] for p in content]
-        framing = learned_framing(db, content, local) if content else None
-        if framing is not None:
-            local = framing.spans
-        probs, source = score(db, content, model, enc, spans=local, framing=framing)
-        out["source"] = source
-        if model is None and source == "model":
-            from annotate.models.framing.apply import PASSAGE_MODEL
-
-            out["model"] = passage_model = PASSAGE_MODEL
-        for p in all_passages:
-            out["passages"][p["id"]] = {"label": None, "scores": {}}
-        spans = speakers.resolve_pronouns([s.shift(p["start"]) for p, sp in zip(content, local) for s in sp])
-        by_passage = {p["id"]: [s for s in spans if p["start"] <= s.start < p["end"]] for p in content}
-        for p, pr in zip(content, probs):
-            rows.extend(_article_rows(article["text"], p, pr, source, out, passage_model, by_passage[p["id"]]))
-    if store:
-        sstore.replace_suggestions(db, list(dict.fromkeys(article_ids)), merge_rows(rows))
+        out.append((article, all_passages, [dict(p, lang=article.get("lang")) for p in all_passages if p["content"]]))
     return out
 
 

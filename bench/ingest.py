@@ -3,7 +3,8 @@
 Each article is a demo text with a numbered edition line and a rotated paragraph order, so every
 content hash differs and nothing is skipped as "already present". The whole `corpus.ingest`
 path runs (JSONL reading, language detection, segmentation with pysbd, boilerplate marking,
-one transaction per batch of articles, a process pool preparing the next batch on every core).
+one transaction per batch of articles with the full-text index updated once per batch,
+a process pool preparing the next batch on every core).
 Prints JSON: articles/s (goal >= 200), passages/s and the peak RSS of the main process.
 
 The variants repeat the demo's lines, and segmentation remembers lines it has seen

@@ -93,17 +93,21 @@ def _line_rule(line: str) -> str | None:
 
 def is_share_line(line: str) -> bool:
     """True for a row of share buttons such as "Facebook Twitter" or "Partager sur Facebook | X"."""
+    if len(line) > 120:  # before tokenising: most lines are long paragraphs
+        return False
     tokens = re.findall(r"[\w\-]+|[|·•/]", line.casefold())
-    return len(line) <= 120 and bool(tokens) and all(t in SHARE_WORDS for t in tokens) \
+    return bool(tokens) and all(t in SHARE_WORDS for t in tokens) \
         and any(t not in {"|", "·", "•", "/", "le", "sur", "on", "this", "cet", "article"} for t in tokens)
 
 
 def is_name(line: str) -> bool:
     """A lone person name ("Roxane Sinigaglia", "Par Jean de La Fontaine"): 2–5 capitalised words."""
     text = BYLINE_PREFIX.sub("", line.strip())
+    if len(text) > 60:  # before tokenising: headings and paragraphs are usually longer
+        return False
     tokens = text.replace(",", " , ").split()
     names = [t for t in tokens if t.casefold() not in NAME_PARTICLES]
-    return len(text) <= 60 and 2 <= len(names) <= 5 and all(NAME_TOKEN.match(t) for t in names) \
+    return 2 <= len(names) <= 5 and all(NAME_TOKEN.match(t) for t in names) \
         and not any(ch.isdigit() for ch in text)
 
 

@@ -65,7 +65,7 @@ def ingest(db: sqlite_utils.Database, inputs: list[str], outlet: str | None = No
     bar = _progress_bar(len(sources), progress)
     limits = (max_bytes, max_chars or DEFAULT_MAX_ARTICLE_CHARS)
     for batch in prepared_batches(_items(sources, outlet, allow_private, limits, bar)):
-        with db.atomic():  # one commit per batch; each article inside is its own savepoint
+        with store.batched_search_index(db):  # one commit per batch; each article is its own savepoint
             for entry in batch:
                 if isinstance(entry, IngestError):
                     report.errors.append(entry)

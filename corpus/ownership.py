@@ -12,7 +12,7 @@ TABLE_OWNERS: dict[str, str] = {
     "migrations": "corpus",
     "outlets": "corpus", "articles": "corpus", "passages": "corpus",
     "passages_fts": "corpus", "passages_fts_data": "corpus", "passages_fts_idx": "corpus",
-    "passages_fts_docsize": "corpus", "passages_fts_config": "corpus",
+    "passages_fts_docsize": "corpus", "passages_fts_config": "corpus", "fts_deferrals": "corpus",
     "embeddings": "compare", "stories": "compare", "story_articles": "compare",
     "alignment_runs": "compare", "alignments": "compare",
     "projects": "annotate", "project_labels": "annotate", "project_members": "annotate",

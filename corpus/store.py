@@ -6,8 +6,10 @@ a failure leaves nothing half-stored.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
+from collections.abc import Iterator
 
 import sqlite_utils
 
@@ -57,20 +59,40 @@ def save_article(db: sqlite_utils.Database, article: ArticleInput, passages: lis
         if db.execute("SELECT 1 FROM articles WHERE content_hash = ?", [digest]).fetchone():
             return aid, False
         outlet = outlet_id(db, article.outlet, outlet_domain) if article.outlet else None
-        db.table("articles").insert({
-            "id": aid, "outlet_id": outlet, "title": article.title, "url": article.url,
-            "author": article.author, "published_at": article.published_at, "lang": article.lang,
-            "text": article.text, "html": article.html, "source_file": article.source_file,
-            "source_id": article.source_id, "content_hash": digest, "ingested_at": now(),
-        })
-        # One executemany: sqlite-utils' insert_all re-inspects every row, which cost more than
-        # the write itself on short articles (bench/ingest.py).
+        # Plain executes: sqlite-utils' insert re-inspects the table and every row, which cost more
+        # than the write itself on short articles (bench/ingest.py).
+        db.conn.execute(
+            "INSERT INTO articles (id, outlet_id, title, url, author, published_at, lang, text, html,"
+            " source_file, source_id, content_hash, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [aid, outlet, article.title, article.url, article.author, article.published_at, article.lang,
+             article.text, article.html, article.source_file, article.source_id, digest, now()])
         db.conn.executemany(
             "INSERT INTO passages (id, article_id, seq, start, [end], text, kind, content)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(passage_id(aid, seq), aid, seq, p.start, p.end, p.text, p.kind, int(p.content))
              for seq, p in enumerate(passages)])
     return aid, True
+
+
+@contextlib.contextmanager
+def batched_search_index(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One write transaction whose new passages enter the full-text index in one statement at its end.
+
+    FTS5 flushes its pending terms to a new segment at every statement (and every savepoint), so
+    indexing each passage from the insert trigger cost more than the rest of ingest together
+    (bench/ingest.py). Inside this block the trigger pauses (m010): every passage inserted here,
+    and kept, is indexed before the commit, so search sees exactly what is stored. Only inserts
+    belong inside: updating or deleting a passage stored in the block would unindex terms that
+    were never indexed.
+    """
+    with db.atomic():
+        first = db.execute("SELECT coalesce(max(rowid), 0) FROM passages").fetchone()[0]
+        db.execute("INSERT INTO fts_deferrals (id) VALUES (1)")
+        yield db
+        db.execute("DELETE FROM fts_deferrals")
+        # New rowids are above the old maximum: SQLite gives max(rowid) + 1, and we hold the write lock.
+        db.execute("INSERT INTO passages_fts (rowid, text) SELECT rowid, text FROM passages WHERE rowid > ?",
+                    [first])
 
 
 def _article_select(where: str = "") -> str:

@@ -20,6 +20,10 @@ class BatchedEncoder(abc.ABC):
     model_id: str = ""
     dim: int = 0
     name: str = ""  # set by compare.embed.get_encoder: the name that loads this encoder
+    # Cores the engine may use from the next batch on (None: its own default, every core).
+    # annotate.pipeline lowers it while a second process works beside the encoder: two engines
+    # each spinning threads on every core of a 2-core machine slowed the encoder 2.4x.
+    threads: int | None = None
 
     def __init__(self, batch_size: int = 64, progress: bool = False) -> None:
         self.batch_size = batch_size

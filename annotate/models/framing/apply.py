@@ -79,6 +79,13 @@ def passage_probs(rule_probs: np.ndarray, framing: np.ndarray, labels: tuple[str
     return out
 
 
+def word_types(texts: list[str]) -> list[str]:
+    """The word types the loaded-word tagger looks up for `texts`, in the order it encodes the
+    missing ones (lowercased, sorted): encoding exactly these ahead of time, in another process
+    (annotate.pipeline), leaves the tagger nothing to encode and gives it the same vectors."""
+    return sorted({t.text.lower() for text in texts for t in loaded.tokens(text)})
+
+
 class CachedWords(loaded.WordVectors):
     """Word vectors kept for the process in front of the database's vector cache."""
 
