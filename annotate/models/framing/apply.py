@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from annotate.models.framing import loaded, sentence
+from annotate.models.framing import loaded, sentence, wordscores
 from annotate.rules.spans import Span, make_span
 
 # Rule kinds the learned tagger replaces in English: both come from word lists
@@ -80,10 +80,13 @@ def passage_probs(rule_probs: np.ndarray, framing: np.ndarray, labels: tuple[str
 
 
 def word_types(texts: list[str]) -> list[str]:
-    """The word types the loaded-word tagger looks up for `texts`, in the order it encodes the
-    missing ones (lowercased, sorted): encoding exactly these ahead of time, in another process
-    (annotate.pipeline), leaves the tagger nothing to encode and gives it the same vectors."""
-    return sorted({t.text.lower() for text in texts for t in loaded.tokens(text)})
+    """The word types the loaded-word tagger may encode for `texts` (lowercased, sorted, in the
+    order it encodes missing ones): those outside its scored vocabulary, which it never encodes.
+    Encoding these ahead of time, in another process (annotate.pipeline), leaves the tagger
+    nothing to encode and gives it the same vectors (a superset: sentences below the gate, unknown
+    until their vectors exist, are not tagged at all)."""
+    known = wordscores.vocabulary().index
+    return sorted({w for text in texts for t in loaded.tokens(text) if (w := t.text.lower()) not in known})
 
 
 class CachedWords(loaded.WordVectors):
