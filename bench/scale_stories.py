@@ -3,8 +3,9 @@
 The article *vectors* are synthesised (no encoder could embed 100,000 articles on this machine
 in a bench run): stories of 1 to 6 articles around random centroids in the default encoder's
 512 dimensions, with noise calibrated so that same-story cosines (median about 0.65) and
-unrelated ones (about 0) mostly sit on either side of the USE story threshold (0.50 when these were drawn; 0.56 since its AllSides calibration, so more same-story pairs now fall under it), dates within a
-few days inside a story. The articles themselves are real rows in a real SQLite database (a
+unrelated ones (about 0) mostly sit on either side of the USE story threshold (0.50 when these
+were drawn; 0.56 since its AllSides calibration, so more same-story pairs now fall under it),
+dates within a few days inside a story. The articles themselves are real rows in a real SQLite database (a
 one-line text each, written in bulk by this script); stories are stored by `compare.store`.
 
 1. `initial`: the first N - 3,000 articles are indexed and clustered in one `update_stories` call.
