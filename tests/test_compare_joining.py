@@ -45,3 +45,22 @@ def test_membership_changes_make_a_story_manual(db):
     assert cstore.remove_article(db, sid, b) and not cstore.remove_article(db, sid, b)
     cstore.rename_story(db, sid, "Renamed")
     assert cstore.get_story(db, sid)["title"] == "Renamed"
+
+
+def test_with_the_default_encoder_an_upload_joins_by_the_learned_pair_probability(db):
+    """Real USE: the pair model (compare.story_pairs) scores the upload against each story, so
+    joining decides as clustering does; the event of the same week stays a separate story."""
+    from compare.embed import get_encoder
+    from tests.test_compare_story_pairs import BACKGROUND, TEXTS
+
+    use = get_encoder("use")
+    made = {key: make_article(db, text, f"Outlet {key}", title=key)
+            for key, text in TEXTS.items()}
+    for i, text in enumerate(BACKGROUND):
+        cstore.create_story(db, [make_article(db, text, f"Other {i}")], None)
+    panel, bill = cstore.create_story(db, [made["panel_a"]], "Panel"), cstore.create_story(db, [made["bill_a"]], "Bill")
+    for new, story in ((made["panel_b"], panel), (made["bill_b"], bill)):
+        ranked = joining.nearest_stories(db, new, use)
+        assert ranked[0].story_id == story and ranked[0].measure == "probability"
+        assert 0 < ranked[0].cut < 1 and ranked[0].score > ranked[1].score
+        assert joining.choose_story(ranked, use.model_id) == ranked[0]

@@ -168,6 +168,7 @@ def analyse_article(db, job: dict, encoder, progress: Progress) -> dict:
     return {"story_id": story_id, "how": how, "alignments": len(summary["alignments"]),
             "story_title": story_title(db, story),
             "score": next((c.score for c in candidates if c.story_id == story_id), None),
+            "measure": nearest.measure if nearest else None,
             "nearest": {"story_id": nearest.story_id, "score": nearest.score,
                         "title": story_title(db, compare_store.get_story(db, nearest.story_id) or {})}
             if nearest else None}
