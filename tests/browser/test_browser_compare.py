@@ -12,6 +12,7 @@ import json
 import threading
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from annotate.suggest import run_suggestions
@@ -167,7 +168,7 @@ def test_stepping_counts_alignments_and_brings_counterparts_into_view(browser, s
     page.keyboard.press("n")
     page.keyboard.press("n")
     status = page.get_by_role("status").filter(has_text="alignment")
-    assert status.text_content().strip() == f"alignment 3 of {len(alignments)}"
+    expect(status).to_have_text(f"alignment 3 of {len(alignments)}")
     third = alignments[2]
     for pid in (third["a"], third["b"]):  # both ends on screen inside their panes
         box = page.locator(f"[data-passage-id='{pid}']").bounding_box()

@@ -69,9 +69,18 @@
     return (linksOf.get(pid) || []).map((l) => passages.get(l.pid)).filter(Boolean);
   }
 
+  /* The scroll event this causes is ours, not the reader's: it is recognised by the position it
+     lands on (not by a time window, which a busy machine can overrun) and never synced from. */
   function scrollBody(body, by) {
-    body._programmatic = performance.now() + 250;  // not a user scroll: do not sync from it
     body.scrollTop += by;
+    body._programmaticTop = body.scrollTop;
+  }
+
+  function isOwnScroll(body) {
+    if (body._programmaticTop === undefined) return false;
+    if (Math.abs(body.scrollTop - body._programmaticTop) < 1) return true;
+    body._programmaticTop = undefined;  // the reader has scrolled since
+    return false;
   }
 
   /* Align `other` with `anchor` (same height on screen), or only make it visible. */
@@ -156,7 +165,7 @@
   grid.addEventListener("scroll", (event) => {
     redraw();
     const body = event.target;
-    if (!body.dataset || !("paneBody" in body.dataset) || (body._programmatic || 0) > performance.now()) return;
+    if (!body.dataset || !("paneBody" in body.dataset) || isOwnScroll(body)) return;
     if (!sync || !sync.checked) return;
     window.clearTimeout(syncTimer);
     syncTimer = window.setTimeout(() => syncFrom(body), 120);
