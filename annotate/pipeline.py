@@ -12,7 +12,9 @@ The later steps are imported when `analyze` runs, so importing this module stays
 """
 from __future__ import annotations
 
+import logging
 import os
+import threading
 
 import sqlite_utils
 
@@ -91,13 +93,31 @@ def rules_beside(db: sqlite_utils.Database, ids: list[str]):
     return future
 
 
+_handover = threading.Lock()
+
+
 def _leave_a_core(encoder, beside) -> None:
-    """Let the encoder use one core fewer until the process beside it is done (then all again)."""
+    """Let the encoder use one core fewer until the process beside it is done (then all again).
+
+    A shared encoder (the web app's, or get_encoder's cached one) may serve two overlapping
+    analyses: the count of processes beside it decides, so the last one to finish gives the
+    core back and none restores another's lowered setting."""
     if not hasattr(encoder, "threads"):
         return
-    before = encoder.threads
-    encoder.threads = max(1, _cores() - 1)
-    beside.add_done_callback(lambda _: setattr(encoder, "threads", before))
+    with _handover:
+        active = getattr(encoder, "_beside_count", 0)
+        if active == 0:
+            encoder._threads_before = encoder.threads
+        encoder._beside_count = active + 1
+        encoder.threads = max(1, _cores() - 1)
+
+    def give_back(_future) -> None:
+        with _handover:
+            encoder._beside_count -= 1
+            if encoder._beside_count == 0:
+                encoder.threads = encoder._threads_before
+
+    beside.add_done_callback(give_back)
 
 
 def _cores() -> int:
@@ -112,7 +132,10 @@ def _rule_spans_in_file(path: str, ids: list[str]) -> dict:
     try:
         passages = content_passages_of(db, ids)
         spans = {p["id"]: spans for p, spans in zip(passages, local_spans(passages))}
-        prefetch_framing_words(db, passages, threads=1)  # the encoder beside has the other cores
+        try:  # only a speed-up: the suggestions encode what is missing themselves
+            prefetch_framing_words(db, passages, threads=1)  # the encoder beside has the other cores
+        except Exception:  # noqa: BLE001  (e.g. the database locked past its timeout: the rule spans still count)
+            logging.getLogger("presslens.analyze").warning("word prefetch beside the encoder failed", exc_info=True)
         return spans
     finally:
         db.conn.close()

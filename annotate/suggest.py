@@ -27,6 +27,13 @@ def rule_lang(lang: str | None) -> str:
     return "fr" if (lang or "fr").lower().startswith("fr") else "en"
 
 
+def model_lang(lang: str | None) -> str:
+    """The language code the learned models read: the article's own two-letter code (German or
+    Spanish text must reach the tagger as such, never as English, whose word-level evidence it
+    would then wrongly trust), French when unknown, as for the rules."""
+    return (lang or "").lower()[:2] or "fr"
+
+
 @functools.lru_cache(maxsize=4096)
 def _detect_cached(text: str, lang: str) -> tuple[Span, ...]:
     from annotate.models.speech.apply import learned_quotes
@@ -97,8 +104,8 @@ def learned_framing(db: sqlite_utils.Database, passages: list[dict], spans: list
         return None
     words = apply.CachedWords(lambda ws: passage_vectors(db, enc, ws))
     probs, out = np.zeros(len(passages)), [[] for _ in passages]
-    for lang in dict.fromkeys(rule_lang(p.get("lang")) for p in passages):
-        idx = [i for i, p in enumerate(passages) if rule_lang(p.get("lang")) == lang]
+    for lang in dict.fromkeys(model_lang(p.get("lang")) for p in passages):
+        idx = [i for i, p in enumerate(passages) if model_lang(p.get("lang")) == lang]
         texts = [passages[i]["text"] for i in idx]
         result = apply.learned_framing(texts, lang, passage_vectors(db, enc, texts), [spans[i] for i in idx], words)
         for k, i in enumerate(idx):
@@ -120,8 +127,8 @@ def prefetch_framing_words(db: sqlite_utils.Database, passages: list[dict], thre
         return 0
     enc.threads = threads
     count = 0
-    for lang in dict.fromkeys(rule_lang(p.get("lang")) for p in passages):
-        words = apply.word_types([p["text"] for p in passages if rule_lang(p.get("lang")) == lang])
+    for lang in dict.fromkeys(model_lang(p.get("lang")) for p in passages):
+        words = apply.word_types([p["text"] for p in passages if model_lang(p.get("lang")) == lang])
         passage_vectors(db, enc, words)
         count += len(words)
     return count

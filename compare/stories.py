@@ -222,7 +222,9 @@ def cluster_indices(vectors: np.ndarray, days: list[date | None], params: StoryP
         if len(comp) > params.max_component:
             stricter = replace(params, threshold=params.threshold + (1 - params.threshold) / 4,
                                link=None if params.link is None else params.link + (1 - params.link) / 4)
-            sub = cluster_indices(vectors[comp], [days[m] for m in comp], stricter, edges_fn,
+            # in-process neighbours over the component's own rows: an `edges_fn` (an ANN index,
+            # a cluster) answers in the row numbers of the whole set, not of `comp`
+            sub = cluster_indices(vectors[comp], [days[m] for m in comp], stricter, None,
                                   scorer.subset(comp) if scorer is not None else None)
             out.extend([[comp[i] for i in g] for g in sub])
             continue

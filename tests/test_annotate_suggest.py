@@ -13,7 +13,7 @@ from annotate.models import classifier
 from annotate.labels import store
 from annotate.cli.suggest import annotate_group
 from annotate.rules.spans import LABELS
-from annotate.suggest import least_sure, run_suggestions
+from annotate.suggest import learned_framing, least_sure, run_suggestions
 from annotate.models.training import train_model
 from tests.factories import make_article, make_project, make_story, make_user
 
@@ -264,3 +264,23 @@ def test_english_indirect_speech_becomes_a_quotation_with_its_speaker_from_the_l
     assert any("speech:crf" in m for m in stored)
     labels = [out["passages"][pid]["label"] for pid in passage_ids(db, aid)]
     assert labels[1] == "sourced_fact"  # "according to" a document is a sourced fact, not speech
+
+
+def test_learned_framing_reads_each_article_in_its_own_language_not_as_english(db, monkeypatch):
+    """A German passage reaches the loaded-word tagger as German (its blanked token model), never
+    as English, whose word-level training evidence does not apply to it."""
+    from annotate.models.framing import loaded
+
+    real, seen = loaded.batch_loaded_spans, []
+
+    def recording(texts, lang, *args, **kwargs):
+        seen.append(lang)
+        return real(texts, lang, *args, **kwargs)
+
+    monkeypatch.setattr(loaded, "batch_loaded_spans", recording)
+    passages = [{"text": "Die Regierung hat das skandalöse Gesetz gestern beschlossen.", "lang": "de"},
+                {"text": "The senator called the bill a disgrace on Monday.", "lang": "en"},
+                {"text": "Le ministre a présenté la réforme hier.", "lang": None}]
+    result = learned_framing(db, passages, [[], [], []])
+    assert result is not None and sorted(seen) == ["de", "en", "fr"]
+    assert loaded.token_part("de") != loaded.token_part("en")

