@@ -7,7 +7,7 @@ rows (`story_pairs.TextMatrix.build`), scoring the candidate edges (k = 10 per a
 all-pairs blocks of the components (stories of 1-6 articles). Texts are synthetic, ~500 words
 (~3,500 characters, a news article): 30 % drawn from 40 words of their story (a fifth of them
 capitalised names), the rest from a Zipf-distributed vocabulary of 30,000 words. Reading the texts
-from SQLite is not timed here (one query per 500 articles, compare.story_index.article_texts).
+from SQLite is not timed here (one query per 500 articles, corpus.store.article_texts).
 
 Usage: python bench/story_pairs_speed.py [--articles 3300] [--words 500]
 """

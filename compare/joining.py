@@ -47,7 +47,8 @@ def nearest_stories(db, article_id: str, encoder, limit: int = 5) -> list[Candid
     vectors, ids, matrix, texts = _articles(db, [article_id, *members], encoder)
     if article_id not in vectors:
         return []
-    params, scorer = stories.learned(stories.params_for(encoder.model_id), matrix, texts)
+    params = stories.params_for(encoder.model_id)
+    params, scorer = stories.learned(params, matrix, texts, pipeline.word_background(db, ids, params))
     row = {aid: i for i, aid in enumerate(ids)}
     if scorer is not None:
         others = np.array([row[a] for a in ids if a != article_id], dtype=np.int64)

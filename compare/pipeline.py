@@ -150,9 +150,24 @@ def story_groups(db, arts: list[align.ArticlePassages], title_vecs: dict, model:
     taken = {frozenset(members) for _, members in manual}
     sparams = stories.params_for(model)
     groups = [g for g in stories.cluster(ids, article_matrix(arts, title_vecs), [a.published_at for a in arts], sparams,
-                                         edges_fn, story_texts(db, arts)) if frozenset(g) not in taken]
+                                         edges_fn, story_texts(db, arts), word_background(db, ids, sparams))
+              if frozenset(g) not in taken]
     sids = cstore.save_auto_stories(db, groups, {"model": model, **sparams.as_dict()}, scope=set(ids))
     return manual + list(zip(sids, groups))
+
+
+# Fewer articles than this weigh their words (IDF) together with this many other stored articles,
+# evenly spread over the corpus: a judgement (the story pair model was trained with IDF over 740
+# AllSides articles; compare/story_model/MODEL_CARD.md).
+WORD_BACKGROUND = 300
+
+
+def word_background(db, ids: list[str], params: stories.StoryParams) -> list[str]:
+    """Texts of other stored articles that only weigh words (IDF) for the story pair model: two
+    or three articles analysed alone would make every shared word look rare."""
+    if not params.pair_model or len(ids) >= WORD_BACKGROUND:
+        return []
+    return corpus_store.article_texts(db, corpus_store.spread_sample(db, ids, WORD_BACKGROUND))
 
 
 def story_texts(db, arts: list[align.ArticlePassages]) -> list[str]:

@@ -51,37 +51,15 @@ def update_stories(db, index: ArticleIndex, article_ids: list[str], vectors: np.
     index.add(article_ids, vectors)
     ids = touched_by(db, index, article_ids, vectors, params)
     edges_fn = _index_edges(index, ids) if len(ids) > stories.ANN_MIN else None
-    texts = article_texts(db, ids) if params.pair_model else None
-    background = article_texts(db, background_ids(db, ids)) if params.pair_model else []
+    from compare.pipeline import word_background
+
+    texts = corpus_store.article_texts(db, ids) if params.pair_model else None
+    background = word_background(db, ids, params)
     groups = stories.cluster(ids, index.vectors(ids), corpus_store.published_dates(db, ids), params, edges_fn,
                              texts, background)
     record = {"model": index.model_id, **params.as_dict()}
     sids = cstore.save_auto_stories(db, groups, record, scope=set(ids))
     return Update(added=len(article_ids), touched=len(ids), story_ids=sids)
-
-
-# A touched set smaller than this weighs its words (IDF) together with this many other stored
-# articles, evenly spread over the corpus: a judgement (the pair model was trained with IDF over
-# 740 articles).
-BACKGROUND = 300
-
-
-def background_ids(db, ids: list[str]) -> list[str]:
-    """Up to BACKGROUND stored articles outside `ids`, evenly spread (none once `ids` is that large)."""
-    if len(ids) >= BACKGROUND:
-        return []
-    inside = set(ids)
-    others = [aid for aid in corpus_store.article_ids(db) if aid not in inside]
-    return others[::max(1, len(others) // BACKGROUND)][:BACKGROUND]
-
-
-def article_texts(db, ids: list[str]) -> list[str]:
-    """Title and content passages of each article (the story pair model's input)."""
-    body: dict[str, list[str]] = {}
-    for start in range(0, len(ids), 500):  # one query per 500 articles, not two per article
-        for row in corpus_store.content_passages(db, ids[start:start + 500]):
-            body.setdefault(row["article_id"], []).append(row["text"])
-    return ["\n".join([title or "", *body.get(aid, [])]) for aid, title in zip(ids, corpus_store.titles(db, ids))]
 
 
 def _index_edges(index: ArticleIndex, ids: list[str]):

@@ -266,3 +266,20 @@ def _highlights(marked: str, text: str) -> list[list[int]]:
         else:
             plain += 1
     return spans if marked.replace(MARK_OPEN, "").replace(MARK_CLOSE, "") == text else []
+
+
+def article_texts(db: sqlite_utils.Database, ids: list[str]) -> list[str]:
+    """Title and content passages of each article, one text per id (what a reader of the whole
+    article sees; compare's story pair model reads it)."""
+    body: dict[str, list[str]] = {}
+    for start in range(0, len(ids), 500):  # one query per 500 articles, not two per article
+        for row in content_passages(db, ids[start:start + 500]):
+            body.setdefault(row["article_id"], []).append(row["text"])
+    return ["\n".join([title or "", *body.get(aid, [])]) for aid, title in zip(ids, titles(db, ids))]
+
+
+def spread_sample(db: sqlite_utils.Database, outside: list[str], n: int) -> list[str]:
+    """Up to `n` stored article ids not in `outside`, evenly spread over the corpus."""
+    inside = set(outside)
+    others = [aid for aid in article_ids(db) if aid not in inside]
+    return others[::max(1, len(others) // max(n, 1))][:n]

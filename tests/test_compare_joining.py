@@ -64,3 +64,24 @@ def test_with_the_default_encoder_an_upload_joins_by_the_learned_pair_probabilit
         assert ranked[0].story_id == story and ranked[0].measure == "probability"
         assert 0 < ranked[0].cut < 1 and ranked[0].score > ranked[1].score
         assert joining.choose_story(ranked, use.model_id) == ranked[0]
+
+
+def test_words_are_weighed_against_other_stored_articles_when_few_are_analysed(db, monkeypatch):
+    """Two articles analysed alone would make every shared word look rare to the story pair
+    model: the other stored articles join its word weights (IDF), never its decisions."""
+    from compare import pipeline, stories
+    from compare.embed import get_encoder
+    from tests.test_compare_story_pairs import BACKGROUND, TEXTS
+
+    others = [make_article(db, text, f"Other {i}") for i, text in enumerate(BACKGROUND)]
+    pair = [make_article(db, TEXTS[key], f"Outlet {key}", title=key) for key in ("panel_a", "panel_b")]
+    real, seen = stories.cluster, {}
+
+    def recording(ids, *args, **kwargs):
+        seen["ids"], seen["background"] = ids, args[5] if len(args) > 5 else kwargs.get("background")
+        return real(ids, *args, **kwargs)
+
+    monkeypatch.setattr(stories, "cluster", recording)
+    result = pipeline.run_compare(db, pair, get_encoder("use"))
+    assert sorted(seen["ids"]) == sorted(pair) and len(seen["background"]) == len(others)
+    assert [sorted(s["article_ids"]) for s in result["stories"]] == [sorted(pair)]

@@ -6,7 +6,8 @@ import pytest
 
 from compare import ann, stories, story_pairs
 from compare import store as cstore
-from compare.story_index import article_texts, background_ids, update_stories
+from compare.story_index import update_stories
+from corpus import store as corpus_store
 from tests.factories import make_article
 
 PARAMS = stories.params_for("use-multilingual")
@@ -145,7 +146,7 @@ def test_incremental_updates_read_stored_texts_and_keep_the_two_events_apart(db)
 
 def test_a_small_update_weighs_its_words_with_other_stored_articles(db):
     stored = [make_article(db, f"Article {i} about something else entirely.", outlet=f"O{i}") for i in range(5)]
-    assert set(background_ids(db, stored[:2])) == set(stored[2:])
-    assert background_ids(db, stored[:2]) and not set(background_ids(db, stored[:2])) & set(stored[:2])
-    text = article_texts(db, stored[:1])[0]
+    sample = corpus_store.spread_sample(db, stored[:2], 300)
+    assert set(sample) == set(stored[2:]) and len(corpus_store.spread_sample(db, stored[:2], 2)) == 2
+    text = corpus_store.article_texts(db, stored[:1])[0]
     assert text.startswith("O0 article") and "something else" in text
