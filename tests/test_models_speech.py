@@ -215,3 +215,23 @@ def test_eval_script_without_the_shared_data_prints_one_skipped_row(capsys, tmp_
     eval_speech.main()
     rows = json.loads(capsys.readouterr().out)["rows"]
     assert len(rows) == 1 and rows[0]["note"].startswith("skipped") and rows[0]["figure"] is None
+
+
+def test_where_the_tagger_decides_only_the_rules_pull_quotes_are_looked_for_with_the_same_result():
+    """detect() skips the full rule search for English (the tagger keeps only the rules' pull
+    quotes): the spans are those of the full search handed to the same finder."""
+    from annotate.models.speech.apply import learned_quotes
+    from annotate.rules.detect import detect
+
+    def full_search(text, lang, rule_quotes):  # the same finder, without `decides`
+        return learned_quotes(text, lang, rule_quotes)
+
+    texts = ["“We will not back down,” the governor said on Tuesday, calling the plan a disgrace.",
+             "“Nobody saw this coming.” — A senior police official\nThe mayor said that the budget was balanced.",
+             "According to the report, unemployment fell to 4 percent, and critics said it was a sham."]
+    for text in texts:
+        shortcut = detect(text, "en", quote_finder=learned_quotes)
+        assert shortcut == detect(text, "en", quote_finder=full_search)
+    from annotate.rules.quotes import find_pull_quotes
+
+    assert [p.speaker.text for p in find_pull_quotes(texts[1])] == ["A senior police official"]

@@ -87,6 +87,12 @@ def find_quotes(text: str, lang: str = "fr", doc=None) -> list[Span]:
     return speakers.resolve_pronouns(speakers.carry_speakers(spans, text), names)
 
 
+def find_pull_quotes(text: str) -> list[Span]:
+    """Only the pull quotes of `text` (a quote set apart on its line, its speaker after it): all
+    a learned speech tagger that decides the other quotations keeps from the rules."""
+    return [pull for q in quote_marks(text) if (pull := _pull_quote(text, q)) is not None]
+
+
 def _sentence_of(sents: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     for s, e in sents:
         if s <= pos < e:

@@ -54,3 +54,6 @@ def learned_quotes(text: str, lang: str, rule_quotes: list[Span]) -> list[Span]:
     found = quotation_spans(text, lang)
     pulls = [q for q in rule_quotes if q.kind == "pull" and not any(q.overlaps(s.start, s.end) for s in found)]
     return sorted(found + pulls, key=lambda s: (s.start, s.end))
+
+
+learned_quotes.decides = LANGS  # annotate.rules.detect then looks for the rules' pull quotes only
