@@ -44,6 +44,19 @@ def test_curator_builds_a_story_from_chosen_articles(client, world, appdb):
     assert post(client, "/stories/build", article_id=world["a"]).status_code == 400  # one is not a story
 
 
+def test_a_title_over_300_characters_is_refused_by_rename_and_build_alike(client, world, appdb):
+    as_user(client, "curator")
+    before = {s["id"]: s["title"] for s in compare_store.list_stories(appdb)}
+    long_title = "Très " * 61  # 305 characters once whitespace is collapsed
+    renamed = post(client, f"/stories/{world['story']}/rename", title=long_title)
+    built = post(client, "/stories/build", title=long_title, article_id=[world["a"], world["b"]])
+    assert renamed.status_code == built.status_code == 400
+    assert b"at most 300 characters" in renamed.data and b"at most 300 characters" in built.data
+    assert {s["id"]: s["title"] for s in compare_store.list_stories(appdb)} == before  # nothing changed
+    assert post(client, f"/stories/{world['story']}/rename", title="  Un   titre  ").status_code == 302
+    assert compare_store.get_story(appdb, world["story"])["title"] == "Un titre"
+
+
 def test_annotators_cannot_manage_or_share_stories(client, world, appdb):
     as_user(client, "annotator")
     assert client.get(f"/stories/{world['story']}/manage").status_code == 403

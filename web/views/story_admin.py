@@ -20,6 +20,21 @@ from web.views.compare import chosen_layers, story_columns
 
 bp = Blueprint("story_admin", __name__)
 
+# The title inputs carry maxlength="300"; the server holds the same limit for clients that ignore it.
+TITLE_MAX = 300
+
+
+def _form_title() -> str:
+    """The form's story title with runs of whitespace collapsed; refuses one longer than TITLE_MAX.
+
+    Renaming and building share it, so a long title is refused the same way in both instead of
+    being cut silently in one of them.
+    """
+    title = " ".join(request.form.get("title", "").split())
+    if len(title) > TITLE_MAX:
+        abort(400, description=f"title: at most {TITLE_MAX} characters (got {len(title)})")
+    return title
+
 
 def _story(db, story_id: int) -> dict:
     story = data.get_story(db, story_id)
@@ -75,10 +90,7 @@ def remove_article(story_id: int, article_id: str):
 def rename(story_id: int):
     db = get_db()
     _story(db, story_id)
-    title = " ".join(request.form.get("title", "").split())
-    if len(title) > 300:
-        abort(400, description="title: at most 300 characters")
-    compare_store.rename_story(db, story_id, title)
+    compare_store.rename_story(db, story_id, _form_title())
     return redirect(url_for("story_admin.manage", story_id=story_id))
 
 
@@ -103,8 +115,7 @@ def build():
     ids = list(dict.fromkeys(request.form.getlist("article_id")))
     if len(ids) < 2:
         abort(400, description="articles: choose at least two articles for a story")
-    title = " ".join(request.form.get("title", "").split())[:300] or None
-    story_id = compare_store.create_story(db, ids, title)
+    story_id = compare_store.create_story(db, ids, _form_title() or None)
     return redirect(url_for("articles.job", job_id=_realign(db, story_id)))
 
 
