@@ -55,6 +55,20 @@ def test_compare_page_shows_labels_inline_with_their_style_slot(client, world, a
     assert css.mimetype == "text/css" and ".lb-1 { text-decoration-color: #1864ab; }" in css.get_data(as_text=True)
 
 
+def test_a_loaded_word_suggested_inside_a_passage_label_shows_its_own_underline(client, world, appdb):
+    first = world["pa"][0]  # "Le ministère utilise secrètement un logiciel ..."
+    word = first["text"].index("secrètement")
+    labels_store.add_label(appdb, first["id"], "sourced_fact", source="model", prob=0.6, model="framing:sentence+rules")
+    labels_store.add_label(appdb, first["id"], "editorial_framing", source="model", prob=0.8, model="framing:loaded-words",
+                           start=first["start"] + word, end=first["start"] + word + len("secrètement"))
+    as_user(client, "curator")
+    html = client.get(f"/stories/{world['story']}?layers=suggestions").get_data(as_text=True)
+    # the word wears the framing slot (wavy, lb-2), the rest of the passage the sourced-fact slot (lb-0)
+    assert '<span class="lab lb-2 src-model" title="Sourced fact (model 60%); Editorial framing (model 80%)">' \
+           'secrètement</span>' in html
+    assert '<span class="lab lb-0 src-model" title="Sourced fact (model 60%)">Le ministère utilise </span>' in html
+
+
 def test_compare_columns_can_be_chosen_and_unknown_ones_are_404(client, world):
     as_user(client, "curator")
     one = client.get(f"/stories/{world['story']}?articles={world['b']}").get_data(as_text=True)

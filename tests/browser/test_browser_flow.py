@@ -213,6 +213,25 @@ def test_selected_span_after_an_emoji_is_saved_with_code_point_offsets(page, sit
     assert page.problems == []
 
 
+def test_a_span_inside_a_passage_label_shows_its_own_underline_on_the_annotate_page(page, site):
+    passage = site["content"][6]
+    word = passage["text"].split()[1]
+    start = passage["start"] + passage["text"].index(word)
+    db = dbmod.connect(site["db"], migrate=False)
+    admin = auth_store.get_user_by_name(db, "admin").id
+    labels_store.add_label(db, passage["id"], "sourced_fact", annotator_id=admin, project_id=site["project"])
+    labels_store.add_label(db, passage["id"], "editorial_framing", annotator_id=admin, project_id=site["project"],
+                           start=start, end=start + len(word))
+    db.conn.close()
+    page.goto(f"{site['url']}/projects/{site['project']}/articles/{site['article']}/annotate")
+    page.wait_for_selector("#article[data-ready='1']")
+    pieces = page.eval_on_selector_all(f"#p-{passage['id']} .lab", "els => els.map(e => [e.className, e.textContent])")
+    slots = {text: cls.split()[1] for cls, text in pieces}
+    assert slots[word] == "lb-2"  # the framed word wears the framing slot, not the passage's
+    assert {cls for text, cls in slots.items() if text != word} == {"lb-0"}
+    assert page.problems == []
+
+
 def test_hostile_article_renders_inert(page, site):
     page.goto(f"{site['url']}/stories/{site['hostile_story']}?project={site['project']}")
     page.wait_for_selector("#compare-grid")

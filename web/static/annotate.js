@@ -59,7 +59,13 @@
       const piece = chars.slice(s - p.start, e - p.start).join("");
       const covering = spans.filter((l) => l.start <= s && l.end >= e);
       if (!covering.length) { p.node.appendChild(document.createTextNode(piece)); continue; }
-      const top = covering.find((l) => l.source === "human") || covering[0];
+      // A person's label before a suggestion, then the narrowest: a loaded word inside a
+      // passage-wide label is the more specific claim (web/views/compare.py shown_span).
+      const rank = (l) => [l.source === "human" ? 0 : 1, l.end - l.start];
+      const top = covering.reduce((a, b) => {
+        const [ra, rb] = [rank(a), rank(b)];
+        return rb[0] < ra[0] || (rb[0] === ra[0] && rb[1] < ra[1]) ? b : a;
+      });
       const names = covering.map((l) => (title.get(l.label) || l.label) +
         (l.source !== "human" ? " (" + msg("source." + l.source) + (l.prob != null ? " " + Math.round(l.prob * 100) + "%" : "") + ")" : "") +
         (l.speaker_text ? " — " + l.speaker_text : ""));

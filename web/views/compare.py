@@ -84,11 +84,18 @@ def story_columns(db, story: dict, project_id: int | None, access, user_id: int 
             "alignments": compare_view.alignment_list(articles, alignments)}
 
 
+def shown_span(spans: list[dict]) -> dict:
+    """The label whose underline a segment shows: a person's before a suggestion, then the
+    narrowest. A loaded word or a quote inside a passage-wide label is the more specific claim;
+    showing the passage label there hid every span suggestion inside it (annotate.js does the same)."""
+    return min(spans, key=lambda s: (s["source"] != "human", s["end"] - s["start"]))
+
+
 def span_view(seg: dict, slot: dict[str, int], titles: dict[str, str], sources: dict[str, str]) -> dict:
     """One label segment: text, CSS classes (slot = underline style, source = weight), tooltip."""
     if not seg["spans"]:
         return {"text": seg["text"], "cls": "", "title": ""}
-    top = next((s for s in seg["spans"] if s["source"] == "human"), seg["spans"][0])
+    top = shown_span(seg["spans"])
     tips = []
     for s in seg["spans"]:
         tip = titles.get(s["label"], s["label"])
