@@ -125,6 +125,29 @@ def test_decoder_gives_an_impersonal_or_passive_cue_no_speaker():
     assert decode.attributions(text, toks, tags, [0.9] * len(toks), cue_words())[0].source.text == "Some Democrats"
 
 
+@pytest.mark.parametrize("text, tagged, expected", [
+    # a time phrase says when, not who ("Mayor Linda Park after the vote" would be a second speaker)
+    ("“It is vital,” said Mayor Linda Park after the vote.", "Mayor Linda Park after the vote", "Mayor Linda Park"),
+    ("Gov. Mike Pence on Thursday said that the bill was fair.", "Gov. Mike Pence on Thursday", "Gov. Mike Pence"),
+    # an apposition after "Name," names that person
+    ("James Ortiz, one of four council members, said that the plan would ruin shops.",
+     "one of four council members,", "James Ortiz"),
+    ("Mr. Scott, who chairs the panel, said that the bill was fair.", "who", "Mr. Scott"),
+    # a trailing comma is not part of who spoke; an outlet in capitals is not a time word
+    ("The mayor, Linda Park, said that the plan was vital.", "The mayor, Linda Park,", "The mayor, Linda Park"),
+    ("USA TODAY said that the figures were wrong.", "USA TODAY", "USA TODAY"),
+    # an opening adverb is not a name, a pronoun is no apposition
+    ("Instead, she said that the figures were wrong.", "she", "she"),
+])
+def test_decoder_cuts_a_source_to_who_spoke(text, tagged, expected):
+    cue = text.index(" said") + 1
+    content = text[text.index("“"):text.index("”") + 1] if "“" in text else text[text.index("that"):-1]
+    toks, tags = _tagged(text, {tagged: "SOURCE", "said": "CUE", content: "CONTENT"})
+    a, = decode.attributions(text, toks, tags, [0.9] * len(toks), cue_words())
+    assert a.cue.start == cue and a.source.text == expected
+    assert text[a.source.start:a.source.end] == expected
+
+
 @pytest.mark.parametrize("text, lang", [
     ("An investigation published on Monday found that the agency had ignored repeated warnings.", "en"),
     ("A report released by the agency said that the number of arrests had doubled.", "en"),

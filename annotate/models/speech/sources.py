@@ -28,7 +28,8 @@ class Run:
 
 
 def trim_run(toks: list[Token], r: Run, cues: frozenset) -> Run | None:
-    """The source cut before its first verb or relative clause (it stays a noun phrase)."""
+    """The source cut before its first verb or relative clause (it stays a noun phrase), then
+    before a trailing time phrase, and replaced by the name it is in apposition to."""
     for i in range(r.first + 1, r.last + 1):
         low, prev = toks[i].text.lower(), toks[i - 1].text.lower()
         if prev in NP_START:  # a noun after a determiner: "a report", "the claim"
@@ -37,10 +38,65 @@ def trim_run(toks: list[Token], r: Run, cues: frozenset) -> Run | None:
             last = i - 1
             while last > r.first and toks[last].text in ",;:—–(":
                 last -= 1
-            return _strip_lead(toks, Run(r.kind, r.first, last, r.prob))
+            return _finish(toks, Run(r.kind, r.first, last, r.prob))
     if is_cue_token(toks[r.first], "", cues) and r.first == r.last:
         return None
-    return _strip_lead(toks, r)
+    return _finish(toks, r)
+
+
+# Words that open a time phrase after the speaker ("Mayor Linda Park after the vote said"): the
+# phrase says when, not who, and would make one speaker several in "who is quoted".
+TIME_WORDS = frozenset("after before during following earlier later yesterday today tonight "
+                       "après avant pendant lors hier aujourd'hui aujourd’hui".split())
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday "
+                     "lundi mardi mercredi jeudi vendredi samedi dimanche".split())
+
+
+def _finish(toks: list[Token], r: Run) -> Run | None:
+    last = r.last
+    while last > r.first and toks[last].text in ",;:—–(":  # "Jane Doe, a spokeswoman," said
+        last -= 1
+    r = _strip_lead(toks, Run(r.kind, r.first, last, r.prob))
+    if r is None:
+        return None
+    return _apposed_name(toks, _cut_time(toks, r))
+
+
+def _cut_time(toks: list[Token], r: Run) -> Run:
+    """The source without a trailing time phrase ("… after the vote", "… on Tuesday")."""
+    for i in range(r.first + 1, r.last + 1):
+        low = toks[i].text.lower()
+        nxt = toks[i + 1].text.lower() if i + 1 <= r.last else ""
+        word = toks[i].text
+        if (word in TIME_WORDS or (low in WEEKDAYS and word[:1].isupper() and not word.isupper())
+                or (word in ("on", "le") and nxt in WEEKDAYS)):
+            last = i - 1
+            while last > r.first and toks[last].text in ",;:—–(":
+                last -= 1
+            return Run(r.kind, r.first, last, r.prob)
+    return r
+
+
+# How an apposition or a relative clause after "Name," starts (lowercase: a name starts no apposition).
+APPOSITION_HEADS = frozenset("a an the one another his her its their who un une le la les l' l’ qui".split())
+
+
+def _apposed_name(toks: list[Token], r: Run) -> Run:
+    """"James Ortiz, one of four council members, told …": a source that is a common noun
+    phrase right after "Name," at the start of its sentence is that name's apposition, so the
+    speaker is the name."""
+    comma = r.first - 1
+    if comma < 1 or toks[comma].text != "," or toks[r.first].text not in APPOSITION_HEADS:
+        return r
+    start = comma
+    while start > 0 and toks[start - 1].sent == toks[comma].sent and comma - start < 5:
+        start -= 1
+    name = [toks[i].text for i in range(start, comma)]
+    at_start = start == 0 or toks[start - 1].sent != toks[comma].sent
+    if at_start and name and name[0].lower() not in OPENERS | LEAD | FUNCTION and all(
+            w[:1].isupper() or (w == "." and p.lower() in TITLES) for p, w in zip([""] + name, name)):
+        return Run(r.kind, start, comma - 1, r.prob)
+    return r
 
 
 LEAD = frozenset("by to on after before but and or of in for with at from as that while when if because so "
@@ -122,5 +178,6 @@ def _phrase(toks: list[Token], idx: range, busy: set, cues: frozenset) -> Run | 
     if len(words) == 1 and low0 in PRONOUNS:
         return Run("SOURCE", lo, hi, 0.5)
     if any(w[:1].isupper() for w in words) or low0 in ("the", "a", "an", "le", "la", "les", "un", "une", "des"):
-        return _strip_lead(toks, Run("SOURCE", lo, hi, 0.5))
+        r = _strip_lead(toks, Run("SOURCE", lo, hi, 0.5))
+        return _cut_time(toks, r) if r is not None else None
     return None
