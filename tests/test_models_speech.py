@@ -258,3 +258,15 @@ def test_where_the_tagger_decides_only_the_rules_pull_quotes_are_looked_for_with
     from annotate.rules.quotes import find_pull_quotes
 
     assert [p.speaker.text for p in find_pull_quotes(texts[1])] == ["A senior police official"]
+
+
+def test_a_statement_with_only_an_impersonal_cue_is_not_stored_as_speech():
+    from annotate.models.speech.apply import _is_speech
+
+    text = "The chair was widely expected to resign."
+    toks, tags = _tagged(text, {"The chair": "SOURCE", "was widely expected": "CUE", "to resign": "CONTENT"})
+    a, = decode.attributions(text, toks, tags, [0.9] * len(toks), cue_words())
+    assert a.source is None and not _is_speech(a, "en")  # nobody is reported as saying it
+    text = "The minister said that the chair would resign."
+    toks, tags = _tagged(text, {"The minister": "SOURCE", "said": "CUE", "that the chair would resign": "CONTENT"})
+    assert _is_speech(decode.attributions(text, toks, tags, [0.9] * len(toks), cue_words())[0], "en")

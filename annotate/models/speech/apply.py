@@ -7,6 +7,7 @@ tagger on French direct speech; the tagger was trained on English news only.
 """
 from __future__ import annotations
 
+from annotate.models.speech import decode
 from annotate.models.speech.model import find_attributions
 from annotate.rules import lexicon
 from annotate.rules.spans import Ref, Span, make_span
@@ -36,12 +37,13 @@ def quotation_spans(text: str, lang: str) -> list[Span]:
 
 def _is_speech(att, lang: str) -> bool:
     """Reported speech needs someone reporting it: an indirect statement with neither cue nor
-    source is the outlet's own sentence, and one introduced by "according to" / "selon" is a
+    source, or with only an impersonal or passive cue ("are expected to", "seemed"), is the
+    outlet's own sentence, and one introduced by "according to" / "selon" is a
     sourced fact in presslens's scheme (PolNeAR counts both as attributions)."""
     if att.direct:
         return True
-    if att.cue is None and att.source is None:
-        return False
+    if att.source is None and (att.cue is None or decode.IMPERSONAL.fullmatch(att.cue.text)):
+        return False  # "The works are expected to begin in March": nobody is reported as saying it
     sourcing = lexicon.FR_SOURCING if lang == "fr" else lexicon.EN_SOURCING
     return not (att.cue is not None and sourcing.search(att.cue.text))
 
