@@ -118,6 +118,25 @@ def test_analyze_into_a_missing_folder_fails_before_analysing(runner, tmp_path):
     assert not isinstance(result.exception, FileNotFoundError)
 
 
+def test_analyze_without_db_or_json_refuses_before_analysing(runner, tmp_path):
+    (tmp_path / "a.txt").write_text("Une phrase.\n", encoding="utf-8")
+    result = run(runner, "analyze", tmp_path / "a.txt")
+    assert result.exit_code == 1 and "give --db FILE" in result.output
+
+
+@pytest.mark.slow
+def test_analyze_into_a_database_without_json_stores_and_prints_a_summary(runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("PRESSLENS_MODEL", "use")
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text('{"id": "art-1", "text": "Une phrase. Une autre."}\n', encoding="utf-8")
+    db = tmp_path / "kept.db"
+    result = run(runner, "analyze", rows, "--db", db)
+    assert result.exit_code == 0, result.output
+    assert f"{db}: 1 article(s), 2 passage(s), 0 stories" in result.output  # one article makes no story
+    listed = run(runner, "articles", "--db", db)
+    assert "Une phrase. Une autre." in listed.output and "1 article(s)" in listed.output
+
+
 def test_export_into_a_missing_folder_is_a_one_line_error(runner, tmp_path):
     db = tmp_path / "x.db"
     result = run(runner, "export", "--format", "jsonl", "--out", tmp_path / "no" / "x.jsonl", "--db", db)

