@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import _data  # noqa: E402
-from bench.framing_speed import article_passages  # noqa: E402
-from bench.quality import _framing_data as d  # noqa: E402
+from bench import _data
+from bench.framing_speed import article_passages
+from bench.quality import _framing_data as d
 
 
 def timed(fn) -> tuple[object, float, float]:

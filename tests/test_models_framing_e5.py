@@ -112,3 +112,18 @@ def test_the_setting_switches_the_pipeline_tagger_and_names_it_on_each_span(monk
     spans = apply.learned_framing(texts, "en", vectors, [[]], loaded.WordVectors()).spans[0]
     assert {s.meta["model"] for s in spans if s.kind == "loaded"} == {"framing:loaded-words-e5"}
     assert "disgraceful" in [texts[0][s.start:s.end] for s in spans]
+
+
+@pytest.mark.slow
+def test_plain_factual_passages_skip_the_e5_pass_and_get_no_tags(states):
+    read: list[str] = []
+
+    def counting(texts, spans):
+        read.extend(texts)
+        return states(texts, spans)
+
+    texts = ["The meeting starts at 10 a.m. on Tuesday in room 4.",
+             "The senator pushed a disgraceful bill through the chamber."]
+    probs = loaded_e5.token_probs(texts, "en", states=counting)
+    assert read == texts[1:]
+    assert not probs[0].any() and probs[1].max() >= weights.load(loaded_e5.MODEL_FILE)["stack"].threshold

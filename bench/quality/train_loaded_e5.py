@@ -10,7 +10,7 @@ part exactly as train_loaded.py builds them) + the head's logit, its neighbours'
 sits below the sentence's top word. Stage-2 rows use the head's out-of-fold logits (5 folds by
 sentence). A blanked stack (English-only evidence blanked, as loaded.token_matrix does for other
 languages) serves every language but English.
-e5 word states are cached under /tmp/presslens-cache/e5loaded/ (~4 CPU minutes for BABE).
+e5 word states are cached under /tmp/presslens-cache/e5loaded/ (~5 CPU minutes for BABE, 1 thread).
 Usage: python bench/quality/train_loaded_e5.py [grid]
 """
 from __future__ import annotations
