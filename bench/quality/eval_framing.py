@@ -136,6 +136,40 @@ def french_rows(words) -> list[dict]:
             row("editorial framing (sentence)", data, split, "accuracy", acc, None, SENT_MODEL, note)]
 
 
+# --- e5 loaded-word model (annotate/models/framing/loaded_e5.py, opt-in) ------------------------
+E5_LOADED_MODEL = ("annotate/models/framing/loaded_e5.npz (frozen multilingual-e5-small word states, layer 8 "
+                   "+ the USE tagger's token features: logistic regressions)")
+
+
+def e5_loaded_rows() -> list[dict]:
+    """The e5 model on the same data as loaded_rows: BABE test part and the French cases."""
+    from annotate.models.framing import loaded_e5, weights
+    from compare.embed import EncoderError
+
+    try:
+        loaded_e5.word_states(tuple(weights.load(loaded_e5.MODEL_FILE).meta["layers"]))
+    except (EncoderError, ImportError, OSError) as exc:
+        return [skipped("loaded words (span)", "BABE SG2 biased words", f"e5 folder unavailable: {exc}")]
+    words = loaded.WordVectors(lambda ws: d.vectors("use", ws))
+    rows = d.babe("test")
+    texts = [r["text"] for r in rows]
+    found = loaded_e5.batch_loaded_spans(texts, "en", [[] for _ in texts], d.vectors("use", texts), words=words)
+    recall, precision = word_scores([{s.text.lower() for s in f} for f in found],
+                                    [{w.lower() for w in r["biased_words"]} for r in rows])
+    data, split = "BABE SG2 biased words", "babe test part (20%, salted hash)"
+    out = [row("loaded words (span)", data, split, "recall", recall, ">= 0.60", E5_LOADED_MODEL),
+           row("loaded words (span)", data, split, "precision", precision, ">= 0.50", E5_LOADED_MODEL)]
+    cases = json.loads(FR_CASES.read_text(encoding="utf-8"))["cases"]
+    texts = [c["text"] for c in cases]
+    found = loaded_e5.batch_loaded_spans(texts, "fr", None, d.vectors("use", texts), words=words)
+    recall, precision = word_scores([{s.text.lower() for s in f} for f in found],
+                                    [{w.lower() for w in c["loaded"]} for c in cases])
+    data, split = "hand-written French cases (tests/data/framing_fr_cases.json)", f"all {len(cases)} cases"
+    note = "written for presslens, never used for training or tuning; quoted words count as not loaded"
+    return out + [row("loaded words (span)", data, split, "recall", recall, None, E5_LOADED_MODEL, note),
+                  row("loaded words (span)", data, split, "precision", precision, None, E5_LOADED_MODEL, note)]
+
+
 def main() -> None:
     out = []
     if not d.CHECKTHAT.exists() or not d.BABE.exists():
@@ -143,7 +177,7 @@ def main() -> None:
         out = [skipped("editorial framing (sentence)", "CheckThat 2025 subjectivity", why),
                skipped("loaded words (span)", "BABE SG2 biased words", why)]
     else:
-        out = sentence_rows() + loaded_rows()
+        out = sentence_rows() + loaded_rows() + e5_loaded_rows()
     print(json.dumps({"rows": out}, ensure_ascii=False))
 
 

@@ -1,7 +1,8 @@
 """Any sentence-transformers model (hub name or local folder), including presslens's e5 folder.
 
-This is the only module that imports torch / sentence_transformers, and only when an encoder of
-this kind is created, so importing `compare.embed` stays cheap for the web app and most tests.
+This module and e5_tokens.py (e5 word states for the loaded-word tagger) are the only ones that
+import torch (and only this one sentence_transformers), and only when an encoder of this kind is
+created, so importing `compare.embed` stays cheap for the web app and most tests.
 """
 from __future__ import annotations
 

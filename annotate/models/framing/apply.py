@@ -8,13 +8,15 @@ quotation stays the speaker's: quotation spans are passed in and nothing is repo
 """
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 
 import numpy as np
 
-from annotate.models.framing import loaded, sentence, wordscores
+from annotate.models.framing import loaded, loaded_e5, sentence, wordscores
 from annotate.rules.spans import Span, make_span
+from corpus.errors import Invalid
 
 # Rule kinds the learned tagger replaces in English: both come from word lists
 # (annotate/rules/lexicon.py), whose English list found 9% of BABE's biased words on its test part
@@ -24,6 +26,10 @@ from annotate.rules.spans import Span, make_span
 REPLACED_KINDS = {"en": frozenset({"loaded", "first_person"})}
 MAX_PROCESS_WORDS = 200_000
 LEARNED = {"model": "framing:loaded-words"}  # stored as the suggestion's model name (source "model")
+# The loaded-word models a user may choose with PRESSLENS_LOADED_MODEL, and the model name their
+# suggestions are stored under: "use" (default, fast) or "e5" (reads each word in context with
+# multilingual-e5-small; better on BABE, slower: see annotate/models/framing/MODEL_CARD.md).
+LOADED_MODELS = {"use": "framing:loaded-words", "e5": "framing:loaded-words-e5"}
 PASSAGE_MODEL = "framing:sentence+rules"  # the passage label's model name when this module decided it  # word vectors kept in memory across analyses (x 2 KiB each)
 
 
@@ -39,25 +45,38 @@ def encoder_name() -> str:
     return sentence.model_info()["encoder"]
 
 
+def loaded_model_name() -> str:
+    """The loaded-word model chosen by the PRESSLENS_LOADED_MODEL setting ("use" when unset)."""
+    name = (os.environ.get("PRESSLENS_LOADED_MODEL") or "use").strip().lower()
+    if name not in LOADED_MODELS:
+        raise Invalid(f"PRESSLENS_LOADED_MODEL={name!r} is not a loaded-word model; choose one of: "
+                      + ", ".join(LOADED_MODELS))
+    return name
+
+
 def learned_framing(texts: list[str], lang: str | None, vectors: np.ndarray, rule_spans: list[list[Span]],
-                    words: loaded.WordVectors) -> FramingResult:
+                    words: loaded.WordVectors, loaded_model: str | None = None) -> FramingResult:
     """Framing probability and spans for passages `texts` of one language.
 
     `vectors`: the texts' vectors from `encoder_name()`; `rule_spans`: each text's rule spans
     (local offsets), whose quotations mark where framing is the speaker's and whose loaded /
-    first-person word-list spans are replaced by the tagger's.
+    first-person word-list spans are replaced by the tagger's. `loaded_model`: "use" or "e5"
+    (None: the PRESSLENS_LOADED_MODEL setting).
     """
     if not texts:
         return FramingResult(np.zeros(0), [])
+    model = loaded_model or loaded_model_name()
     probs = sentence.sentence_scores(vectors, texts, lang, rule_spans=rule_spans)
     quotes = [[(s.start, s.end) for s in spans if s.label == "quotation"] for spans in rule_spans]
-    tagged = loaded.batch_loaded_spans(texts, lang, quotes, vectors, words=words)
+    tagger = loaded_e5 if model == "e5" else loaded
+    tagged = tagger.batch_loaded_spans(texts, lang, quotes, vectors, words=words)
     replaced = REPLACED_KINDS.get(lang or "", frozenset())
     out = []
     for text, spans, found in zip(texts, rule_spans, tagged):
         kept = [s for s in spans if not (s.label == "editorial_framing" and s.kind in replaced)]
         covered = [(s.start, s.end) for s in kept if s.label == "editorial_framing"]
-        new = [make_span(text, w.start, w.end, "editorial_framing", kind="loaded", prob=w.prob, meta=dict(LEARNED))
+        new = [make_span(text, w.start, w.end, "editorial_framing", kind="loaded", prob=w.prob,
+                         meta={"model": LOADED_MODELS[model]})
                for w in found if not any(a <= w.start and w.end <= b for a, b in covered)]
         out.append(sorted(kept + new, key=lambda s: (s.start, s.end)))
     return FramingResult(probs, out)

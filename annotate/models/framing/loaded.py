@@ -30,7 +30,7 @@ SUFFIXES = ("ly", "ist", "ists", "ism", "ous", "ive", "ed", "ing", "ful", "less"
 STEM_ENDINGS = ("ingly", "edly", "ists", "isms", "ing", "ist", "ism", "ed", "ly", "es", "s")
 
 __all__ = ["LoadedSpan", "Token", "WordVectors", "batch_loaded_spans", "framing_spans", "loaded_spans",
-           "token_probs", "tokens"]
+           "spans_from_probs", "token_probs", "token_rows", "tokens"]
 TOKEN_FEATURES = ("word", "previous_word", "next_word", "sentence", "title", "upper", "hyphen", "long",
                   "first", "lexicon", "known_rate", "known", "context", "below_top", "top", "log_rank", "log_count",
                   "stem_rate", "stem_known", "log_words", *(f"suffix_{s}" for s in SUFFIXES))
@@ -202,6 +202,15 @@ def token_probs(texts: list[str], lang: str | None, vectors: np.ndarray | None =
     and every word from its vector (the tagger without vocabulary and gate: for benchmarks).
     """
     model = weights.load(MODEL_FILE)
+    rows = token_rows(texts, lang, vectors, words, shortcuts)
+    return [np.zeros(len(tokens(t))) if x is None else model[token_part(lang)].predict(x) for t, x in zip(texts, rows)]
+
+
+def token_rows(texts: list[str], lang: str | None, vectors: np.ndarray | None = None,
+               words: WordVectors | None = None, shortcuts: bool = True) -> list[np.ndarray | None]:
+    """The token model's input (TOKEN_FEATURES) for each text, None for a text below the gate
+    or without words (see token_probs); other models stack on these rows (loaded_e5.py)."""
+    model = weights.load(MODEL_FILE)
     words = words or _DEFAULT_WORDS
     toks = [tokens(t) for t in texts]
     if vectors is None:
@@ -210,9 +219,9 @@ def token_probs(texts: list[str], lang: str | None, vectors: np.ndarray | None =
     gate = model.meta["gate"] if shortcuts else -np.inf
     live = [i for i, ts in enumerate(toks) if ts and sent[i] >= gate]
     scores = wordscores.lookup(model, (t.text for i in live for t in toks[i]), words, use_vocabulary=shortcuts)
-    out = [np.zeros(len(ts)) for ts in toks]
+    out: list[np.ndarray | None] = [None] * len(texts)
     for i in live:
-        out[i] = model[token_part(lang)].predict(_rows(model, texts[i], toks[i], lang, scores, vectors[i], float(sent[i])))
+        out[i] = _rows(model, texts[i], toks[i], lang, scores, vectors[i], float(sent[i]))
     return out
 
 
@@ -241,11 +250,16 @@ def batch_loaded_spans(texts: list[str], lang: str | None, quote_spans: list | N
                        words: WordVectors | None = None, shortcuts: bool = True) -> list[list[LoadedSpan]]:
     """`loaded_spans` for many texts at once (one word-vector lookup for the whole batch)."""
     cut = weights.load(MODEL_FILE)[token_part(lang)].threshold if threshold is None else threshold
-    quote_spans = quote_spans or [None] * len(texts)
+    return spans_from_probs(texts, token_probs(texts, lang, vectors, words, shortcuts), cut, quote_spans)
+
+
+def spans_from_probs(texts: list[str], probs: list[np.ndarray], cut: float,
+                     quote_spans: list | None = None) -> list[list[LoadedSpan]]:
+    """The tokens at or above `cut`, outside each text's quotation spans (None: found by quote marks)."""
     out = []
-    for text, qs, probs in zip(texts, quote_spans, token_probs(texts, lang, vectors, words, shortcuts)):
+    for text, qs, p_text in zip(texts, quote_spans or [None] * len(texts), probs):
         qs = features.quote_ranges(text) if qs is None else list(qs)
-        out.append([LoadedSpan(t.start, t.end, t.text, round(float(p), 4)) for t, p in zip(tokens(text), probs)
+        out.append([LoadedSpan(t.start, t.end, t.text, round(float(p), 4)) for t, p in zip(tokens(text), p_text)
                     if p >= cut and not any(s < t.end and t.start < e for s, e in qs)])
     return out
 
