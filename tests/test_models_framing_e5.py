@@ -5,6 +5,7 @@ Real inference: the shipped LoRA weights merged into the e5 folder built offline
 """
 from __future__ import annotations
 
+import json
 import zipfile
 
 import numpy as np
@@ -109,3 +110,20 @@ def test_cli_suggest_takes_the_framing_model_option(db_path, db):
     assert "framing:sentence-e5+rules" in result.output
     bad = CliRunner().invoke(annotate_group, ["suggest", "--db", str(db_path), "--framing-model", "bert"])
     assert bad.exit_code != 0 and "use" in bad.output and "e5" in bad.output
+
+
+@pytest.mark.slow
+def test_analyze_takes_the_framing_model_option(tmp_path, monkeypatch):
+    from web.cli import main
+
+    monkeypatch.setenv("PRESSLENS_MODEL", "use")
+    article = tmp_path / "story.en.txt"
+    article.write_text("\n\n".join(text for lang, opinion, fact in OPINION_FACT if lang == "en"
+                                   for text in (fact, opinion)) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["analyze", str(article), "--framing-model", "e5", "--json", "-"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    labels = {p["text"]: p["label"] for p in doc["passages"] if p["content"]}
+    assert labels == {OPINION_FACT[0][2]: "sourced_fact", OPINION_FACT[0][1]: "editorial_framing"}
+    bad = CliRunner().invoke(main, ["analyze", str(article), "--framing-model", "bert", "--json", "-"])
+    assert bad.exit_code == 2 and "'bert' is not one of 'use', 'e5'" in bad.output
