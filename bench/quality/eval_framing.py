@@ -95,6 +95,16 @@ def sentence_rows(m: SentenceModel) -> list[dict]:
     return out + demo_rows(m) + [french_case_row(m)]
 
 
+def model_rows(m: SentenceModel) -> list[dict]:
+    """sentence_rows, or one skipped row when the model cannot run here (e5 without torch or its folder)."""
+    from compare.embed import EncoderError
+
+    try:
+        return sentence_rows(m)
+    except EncoderError as exc:
+        return [skipped("editorial framing (sentence)", "CheckThat 2025 subjectivity", f"{m.name}: {exc}")]
+
+
 def demo_rows(m: SentenceModel) -> list[dict]:
     """French: passages of the demo gold labelled editorial_framing vs the rest."""
     from corpus.segment import segment
@@ -185,7 +195,7 @@ def main() -> None:
         out = [skipped("editorial framing (sentence)", "CheckThat 2025 subjectivity", why),
                skipped("loaded words (span)", "BABE SG2 biased words", why)]
     else:
-        out = [r for m in sentence_models() for r in sentence_rows(m)] + loaded_rows()
+        out = [r for m in sentence_models() for r in model_rows(m)] + loaded_rows()
     print(json.dumps({"rows": out}, ensure_ascii=False))
 
 
