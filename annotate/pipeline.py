@@ -36,12 +36,14 @@ def corpus_document(db: sqlite_utils.Database, article_ids: list[str]) -> dict:
     return {"articles": articles, "passages": passages, "alignments": [], "stories": [], "spans": []}
 
 
-def analyze(db: sqlite_utils.Database, article_ids: list[str], encoder=None, engine=None) -> dict:
+def analyze(db: sqlite_utils.Database, article_ids: list[str], encoder=None, engine=None,
+            framing_model: str | None = None) -> dict:
     """Run every analysis step over `article_ids`; see the module docstring.
 
     `encoder` (a `compare.embed.Encoder`) is used by the compare step; None means the default
     encoder from `compare.embed.get_encoder()`. `engine` (`compare.distributed.DaskEngine`)
     runs the compare step's embedding, story candidates and alignment on a cluster.
+    `framing_model`: the sentence framing model ("use", "e5"; None: $PRESSLENS_FRAMING_MODEL or "use").
     """
     document = corpus_document(db, article_ids)
     ids = [article["id"] for article in document["articles"]]
@@ -56,7 +58,8 @@ def analyze(db: sqlite_utils.Database, article_ids: list[str], encoder=None, eng
     try:
         merge_compare(document, run_compare(db, ids, encoder, engine=engine))
         rule_spans = beside.result() if beside else None
-        merge_suggestions(document, run_suggestions(db, ids, encoder=encoder, rule_spans=rule_spans))
+        merge_suggestions(document, run_suggestions(db, ids, encoder=encoder, rule_spans=rule_spans,
+                                                    framing_model=framing_model))
     finally:
         if beside is not None:
             beside.pool.shutdown(wait=True, cancel_futures=True)

@@ -91,9 +91,9 @@ def local_spans(passages: list[dict]) -> list[list[Span]]:
     return [[s.shift(-p["start"]) for s in passage_spans(p)] for p in passages]
 
 
-def learned_framing(db: sqlite_utils.Database, passages: list[dict], spans: list[list[Span]]):
-    """The learned framing models over `passages` (grouped by language), or None when their
-    encoder cannot be loaded here (then the rules' word lists stay). Vectors come from the cache."""
+def learned_framing(db: sqlite_utils.Database, passages: list[dict], spans: list[list[Span]], sentence_model="use"):
+    """The learned framing models (sentence model `sentence_model`: apply.SENTENCE_MODELS) over `passages`
+    (by language), or None when their encoder cannot be loaded (the rules' word lists stay)."""
     from annotate.models.framing import apply
     from compare.embed import get_encoder
     from compare.vector_store import passage_vectors
@@ -107,7 +107,8 @@ def learned_framing(db: sqlite_utils.Database, passages: list[dict], spans: list
     for lang in dict.fromkeys(model_lang(p.get("lang")) for p in passages):
         idx = [i for i, p in enumerate(passages) if model_lang(p.get("lang")) == lang]
         texts = [passages[i]["text"] for i in idx]
-        result = apply.learned_framing(texts, lang, passage_vectors(db, enc, texts), [spans[i] for i in idx], words)
+        vecs, mine = passage_vectors(db, enc, texts), [spans[i] for i in idx]
+        result = apply.learned_framing(texts, lang, vecs, mine, words, sentence_model=sentence_model)
         for k, i in enumerate(idx):
             probs[i], out[i] = result.probs[k], result.spans[k]
     return apply.FramingResult(probs, out)
@@ -165,7 +166,8 @@ def score(db: sqlite_utils.Database, passages: list[dict], model=None, encoder=N
 
 
 def run_suggestions(db: sqlite_utils.Database, article_ids: list[str], encoder=None,
-                    project_id: int | None = None, store: bool = True, rule_spans: dict | None = None) -> dict:
+                    project_id: int | None = None, store: bool = True, rule_spans: dict | None = None,
+                    framing_model: str | None = None) -> dict:
     """Suggest labels for `article_ids`; see the module docstring and the brief's contract.
 
     Returns {"passages": {id: {"label", "scores"}}, "spans": [...], "source": "model"|"rule",
@@ -173,7 +175,9 @@ def run_suggestions(db: sqlite_utils.Database, article_ids: list[str], encoder=N
     ({passage id: local rule spans}, e.g. found in another process) saves running the rules here.
     The learned framing models and the passage scores run once over every article's passages
     (one matrix product and one word-vector lookup per language instead of one per article).
-    """
+    `framing_model`: "use", "e5" or None ($PRESSLENS_FRAMING_MODEL, else "use"; unknown: ValueError)."""
+    from annotate.models.framing import apply as framing_apply
+    sentence_model = framing_apply.sentence_model_name(framing_model)
     model, enc = load_model(db, project_id, encoder)
     out: dict = {"passages": {}, "spans": [], "source": "rule", "model": model.name if model else "rules"}
     articles = _articles_with_content(db, article_ids)
@@ -182,7 +186,7 @@ def run_suggestions(db: sqlite_utils.Database, article_ids: list[str], encoder=N
     missing = [p for p in content if p["id"] not in known]
     found = dict(zip((p["id"] for p in missing), local_spans(missing)))
     local = [list(known[p["id"]]) if p["id"] in known else found[p["id"]] for p in content]
-    framing = learned_framing(db, content, local) if content else None
+    framing = learned_framing(db, content, local, sentence_model) if content else None
     if framing is not None:
         local = framing.spans
     probs, source = score(db, content, model, enc, spans=local, framing=framing)
@@ -190,9 +194,7 @@ def run_suggestions(db: sqlite_utils.Database, article_ids: list[str], encoder=N
     if content:
         out["source"] = source
     if model is None and source == "model" and content:
-        from annotate.models.framing.apply import PASSAGE_MODEL
-
-        out["model"] = passage_model = PASSAGE_MODEL
+        out["model"] = passage_model = framing_apply.passage_model(sentence_model)
     rows: list[dict] = []
     done = 0
     for article, all_passages, passages in articles:

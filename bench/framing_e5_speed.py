@@ -1,12 +1,15 @@
-"""What the opt-in e5 loaded-word model (PRESSLENS_LOADED_MODEL=e5) costs beside the default one.
+"""CPU cost of the two sentence framing models, measured in one run: USE MLP vs e5 (LoRA) model.
 
-Corpus: the content passages of bench/analyze_speed.py's 300 English articles (PolNeAR train, as
-bench/framing_speed.py takes them), with their USE vectors precomputed (the vector cache holds them
-when suggestions run). The USE tagger runs once untimed so its word vectors are warm for both
-models; then, in one run: the USE tagger (default), the e5 model (USE tagger rows + e5 on the
-passages that pass the USE sentence gate and the cascade floor), with wall and process CPU seconds
-and how many passages e5 read. Loading the e5 folder is timed apart (once per process).
-Usage: .venv/bin/python bench/framing_e5_speed.py [--articles N]
+Takes 1,000 real news sentences (every 7th of CheckThat! 2025 all splits en/de/it, then BABE, as
+bench/framing_speed.py lists them) and times, one after the other in this process:
+- `use_cached`: the default model (sentence.sentence_scores) on USE vectors already computed (the
+  pipeline's case: the comparison has put them in the vector cache), rule features run inside;
+- `use_with_encoding`: the same plus encoding the sentences with USE (a cold vector cache);
+- `e5`: the opt-in model (sentence_e5.sentence_scores: 8 e5 layers with LoRA merged, then its head);
+  its one-off load (folder + weight merge) is timed apart.
+Figures: CPU seconds of this process (all threads) and wall seconds, each also as ms per 1,000
+passages, and the e5 / USE ratios from this run. Prints JSON.
+Usage: .venv/bin/python bench/framing_e5_speed.py [--n 1000] [--threads 1]
 """
 from __future__ import annotations
 
@@ -20,52 +23,64 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import _data
-from bench.framing_speed import article_passages
+from bench.framing_speed import passages
 from bench.quality import _framing_data as d
+
+STEP = 7  # every 7th of bench/framing_speed.py's 7,500 passages: en/de/it and BABE, ~1,070
 
 
 def timed(fn) -> tuple[object, float, float]:
-    wall, cpu = time.perf_counter(), time.process_time()
+    """(result, CPU seconds of the process, wall seconds)."""
+    cpu, wall = time.process_time(), time.perf_counter()
     out = fn()
-    return out, round(time.perf_counter() - wall, 2), round(time.process_time() - cpu, 2)
+    return out, round(time.process_time() - cpu, 3), round(time.perf_counter() - wall, 3)
 
 
-class Counting:
-    """An e5 word-state reader that counts the passages it is given."""
-
-    def __init__(self, states) -> None:
-        self.states, self.passages = states, 0
-
-    def __call__(self, texts, spans):
-        self.passages += len(texts)
-        return self.states(texts, spans)
+def by_language(texts: list[str], langs: list[str]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for i, lang in enumerate(langs):
+        out.setdefault(lang, []).append(i)
+    return out
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=300, help="English articles to take (default 300)")
-    args = parser.parse_args()
-    _data.require("framing_e5_speed", d.DATA / "polnear" / "train.jsonl")
-    from annotate.models.framing import loaded, loaded_e5, weights
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=1000)
+    ap.add_argument("--threads", type=int, default=1, help="torch and USE threads (the machine is shared)")
+    args = ap.parse_args()
+    _data.require("framing_e5_speed", d.CHECKTHAT / "train_en.jsonl", d.BABE)
+    import torch
 
-    texts = article_passages(args.articles)
-    vecs = d.vectors("use", texts)
-    words = loaded.WordVectors()
-    loaded.batch_loaded_spans(texts, "en", vectors=vecs, words=words)  # warm: both models read these words
-    use_spans, use_wall, use_cpu = timed(lambda: loaded.batch_loaded_spans(texts, "en", vectors=vecs, words=words))
-    layers = tuple(weights.load(loaded_e5.MODEL_FILE).meta["layers"])
-    states, load_wall, _ = timed(lambda: Counting(loaded_e5.word_states(layers)))
-    e5_spans, e5_wall, e5_cpu = timed(lambda: loaded_e5.batch_loaded_spans(texts, "en", vectors=vecs, words=words,
-                                                                           states=states))
-    rows = loaded.token_rows(texts, "en", vecs, words)
+    from annotate.models.framing import sentence, sentence_e5
+    from compare.embed import get_encoder
+
+    torch.set_num_threads(args.threads)
+    texts, langs = passages()
+    texts, langs = texts[::STEP][:args.n], langs[::STEP][:args.n]
+    groups = by_language(texts, langs)
+    use = get_encoder("use")
+    use.threads = args.threads
+    vecs = d.vectors("use", texts)  # stands for the vector cache
+    sentence.sentence_scores(vecs[:1], texts[:1], "en")  # weights loaded outside the timings
+    use.encode(texts[:2])
+    _, use_cpu, use_wall = timed(lambda: [sentence.sentence_scores(vecs[ix], [texts[i] for i in ix], lang)
+                                          for lang, ix in groups.items()])
+    _, enc_cpu, enc_wall = timed(lambda: [sentence.sentence_scores(use.encode([texts[i] for i in ix]),
+                                                                   [texts[i] for i in ix], lang)
+                                          for lang, ix in groups.items()])
+    _, load_cpu, load_wall = timed(sentence_e5.encoder)
+    _, e5_cpu, e5_wall = timed(lambda: [sentence_e5.sentence_scores([texts[i] for i in ix], lang)
+                                        for lang, ix in groups.items()])
+    per_k = 1000 / len(texts)
     print(json.dumps({
-        "bench": "framing_e5_speed", "articles": args.articles, "passages": len(texts),
-        "passages_past_use_gate": sum(r is not None for r in rows), "passages_read_by_e5": states.passages,
-        "e5_layers_run": max(layers), "e5_load_s": load_wall,
-        "use_tagger_wall_s": use_wall, "use_tagger_cpu_s": use_cpu,
-        "e5_model_wall_s": e5_wall, "e5_model_cpu_s": e5_cpu, "e5_over_use_wall": round(e5_wall / max(use_wall, 1e-9), 1),
-        "use_spans": sum(map(len, use_spans)), "e5_spans": sum(map(len, e5_spans)),
-        "note": "USE word vectors warm for both; e5 model time includes the USE tagger rows it stacks on",
+        "bench": "framing_e5_speed", "passages": len(texts), "threads": args.threads,
+        "use_cached_ms_per_1000": {"cpu": round(use_cpu * per_k * 1000), "wall": round(use_wall * per_k * 1000)},
+        "use_with_encoding_ms_per_1000": {"cpu": round(enc_cpu * per_k * 1000), "wall": round(enc_wall * per_k * 1000)},
+        "e5_ms_per_1000": {"cpu": round(e5_cpu * per_k * 1000), "wall": round(e5_wall * per_k * 1000)},
+        "e5_load_s": {"cpu": load_cpu, "wall": load_wall},
+        "ratio_cpu_e5_vs_use_cached": round(e5_cpu / max(use_cpu, 1e-9), 1),
+        "ratio_cpu_e5_vs_use_with_encoding": round(e5_cpu / max(enc_cpu, 1e-9), 1),
+        "note": "one process, one run; CPU = process time over all threads; USE vectors of use_cached precomputed",
     }))
 
 

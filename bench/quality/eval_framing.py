@@ -1,6 +1,7 @@
 """Quality of the learned framing models (annotate/models/framing) on splits they never saw.
 
-Rows (protocol of bench/quality/run.py): sentence-level SUBJ macro-F1 on CheckThat! 2025
+Rows (protocol of bench/quality/run.py), for each sentence model (the default USE MLP, then the
+opt-in e5 model): sentence-level SUBJ macro-F1 on CheckThat! 2025
 dev_test_{en,de,it} (held out) and dev_* (tuned on, labelled so); BABE opinion on its held-out
 test part; French passages of the demo gold; loaded-word recall/precision on BABE's held-out test
 part (and the word-list rules on the same part, for comparison); French carry-over on the
@@ -8,8 +9,11 @@ hand-written fixture tests/data/framing_fr_cases.json. Usage: python bench/quali
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -18,12 +22,14 @@ from sklearn.metrics import f1_score
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from annotate.models.framing import features, loaded, sentence  # noqa: E402
-from bench.quality import _framing_data as d  # noqa: E402
+from annotate.models.framing import features, loaded, sentence, sentence_e5
+from annotate.models.framing.weights import WEIGHTS_DIR as WEIGHTS
+from bench.quality import _framing_data as d
 
 FR_CASES = ROOT / "tests" / "data" / "framing_fr_cases.json"
 DEMO_GOLD = ROOT / "tests" / "data" / "demo_gold_annotations.json"
 SENT_MODEL = "annotate/models/framing/sentence.npz (MLP over USE + cheap features)"
+E5_MODEL = "annotate/models/framing/sentence_e5.npz (e5-small, first 8 layers + LoRA, linear head; opt-in \"e5\")"
 LOADED_MODEL = ("annotate/models/framing/loaded.npz + loaded_vocab.npz (word-type, word x sentence context and token "
                 "logistic regressions over USE)")
 
@@ -38,30 +44,68 @@ def skipped(task: str, data: str, why: str) -> dict:
     return row(task, data, "–", "skipped", None, model=None, note=why)
 
 
-def sentence_rows() -> list[dict]:
+@dataclass(frozen=True)
+class SentenceModel:
+    """One sentence framing model as the rows see it: scores(texts, lang), threshold, name."""
+    name: str
+    scores: Callable[[list[str], str], np.ndarray]
+    threshold: float
+    dev_note: str
+
+
+def sentence_models() -> list[SentenceModel]:
+    """The default USE model, then the opt-in e5 model (annotate.models.framing.apply.SENTENCE_MODELS)."""
+    use = SentenceModel(SENT_MODEL, lambda texts, lang: sentence.sentence_scores(d.vectors("use", texts), texts, lang),
+                        sentence.model_info()["threshold"], "tuned on: threshold and hyperparameters chosen on dev_*")
+    e5 = SentenceModel(E5_MODEL, e5_scores, sentence_e5.model_info()["threshold"],
+                       "tuned on: epoch, learning rates and threshold chosen on dev_*")
+    return [use, e5]
+
+
+def e5_scores(texts: list[str], lang: str) -> np.ndarray:
+    """sentence_e5 probabilities, cached on disk by weights file and texts (a transformer pass each)."""
+    weights_hash = hashlib.sha256((WEIGHTS / sentence_e5.MODEL_FILE).read_bytes()).hexdigest()[:12]
+    key = hashlib.sha256(("\n".join(texts) + "\0" + weights_hash).encode()).hexdigest()[:20]
+    path = d.CACHE / f"sentence-e5-{key}.npy"
+    if path.exists():
+        return np.load(path, allow_pickle=False)
+    probs = sentence_e5.sentence_scores(texts, lang)
+    d.CACHE.mkdir(parents=True, exist_ok=True)
+    np.save(path, probs, allow_pickle=False)
+    return probs
+
+
+def sentence_rows(m: SentenceModel) -> list[dict]:
     out = []
-    threshold = sentence.model_info()["threshold"]
-    for split, note in (("dev_test", None), ("dev", "tuned on: threshold and hyperparameters chosen on dev_*")):
+    for split, note in (("dev_test", None), ("dev", m.dev_note)):
         for lang in d.LANGS:
             rows = d.checkthat(split, lang)
-            texts = [r["text"] for r in rows]
-            probs = sentence.sentence_scores(d.vectors("use", texts), texts, lang)
+            probs = m.scores([r["text"] for r in rows], lang)
             gold = [r["label"] == "SUBJ" for r in rows]
             goal = ">= 0.78" if (split, lang) == ("dev_test", "en") else None
             out.append(row("editorial framing (sentence)", "CheckThat 2025 subjectivity", f"{split}_{lang}",
-                           "macro-F1 SUBJ/OBJ", f1_score(gold, probs >= threshold, average="macro"), goal, note=note))
+                           "macro-F1 SUBJ/OBJ", f1_score(gold, probs >= m.threshold, average="macro"), goal,
+                           m.name, note))
     rows = [r for r in d.babe("test") if r["derived_fact_vs_editorial"] in ("fact", "editorial")]
-    texts = [r["text"] for r in rows]
-    probs = sentence.sentence_scores(d.vectors("use", texts), texts, "en")
+    probs = m.scores([r["text"] for r in rows], "en")
     gold = [r["derived_fact_vs_editorial"] == "editorial" for r in rows]
     out.append(row("editorial framing (sentence)", "BABE SG2 opinion (fact vs writer's opinion)",
                    "babe test part (20%, salted hash)", "macro-F1",
-                   f1_score(gold, probs >= threshold, average="macro")))
-    out.extend(demo_rows(threshold))
-    return out
+                   f1_score(gold, probs >= m.threshold, average="macro"), model=m.name))
+    return out + demo_rows(m) + [french_case_row(m)]
 
 
-def demo_rows(threshold: float) -> list[dict]:
+def model_rows(m: SentenceModel) -> list[dict]:
+    """sentence_rows, or one skipped row when the model cannot run here (e5 without torch or its folder)."""
+    from compare.embed import EncoderError
+
+    try:
+        return sentence_rows(m)
+    except EncoderError as exc:
+        return [skipped("editorial framing (sentence)", "CheckThat 2025 subjectivity", f"{m.name}: {exc}")]
+
+
+def demo_rows(m: SentenceModel) -> list[dict]:
     """French: passages of the demo gold labelled editorial_framing vs the rest."""
     from corpus.segment import segment
 
@@ -73,11 +117,22 @@ def demo_rows(threshold: float) -> list[dict]:
             if prefix[:40] in passages:
                 texts.append(passages[prefix[:40]])
                 labels.append(label == "editorial_framing")
-    probs = sentence.sentence_scores(d.vectors("use", texts), texts, "fr")
-    note = (f"{len(texts)} French passages of the demo gold (tests/data); the model never saw them, but the "
-            "French rule lexicon it uses as a feature was written from these articles")
+    probs = m.scores(texts, "fr")
+    note = f"{len(texts)} French passages of the demo gold (tests/data); the model never saw them" + (
+        ", but the French rule lexicon it uses as a feature was written from these articles" if m.name == SENT_MODEL
+        else "")
     return [row("editorial framing (sentence)", "demo corpus gold (fr)", "all demo gold passages", "macro-F1",
-                f1_score(labels, probs >= threshold, average="macro"), note=note)]
+                f1_score(labels, probs >= m.threshold, average="macro"), model=m.name, note=note)]
+
+
+def french_case_row(m: SentenceModel) -> dict:
+    """Accuracy of the subjective / not decision on the hand-written French cases."""
+    cases = json.loads(FR_CASES.read_text(encoding="utf-8"))["cases"]
+    probs = m.scores([c["text"] for c in cases], "fr")
+    acc = np.mean((probs >= m.threshold) == np.array([c["subjective"] for c in cases]))
+    return row("editorial framing (sentence)", "hand-written French cases (tests/data/framing_fr_cases.json)",
+               f"all {len(cases)} cases", "accuracy", acc, None, m.name,
+               "written for presslens, never used for training or tuning")
 
 
 def word_scores(pred: list[set], gold: list[set]) -> tuple[float, float]:
@@ -127,13 +182,10 @@ def french_rows(words) -> list[dict]:
     found = loaded.batch_loaded_spans(texts, "fr", None, vecs, words=words)
     recall, precision = word_scores([{s.text.lower() for s in f} for f in found],
                                     [{w.lower() for w in c["loaded"]} for c in cases])
-    probs = sentence.sentence_scores(vecs, texts, "fr")
-    acc = np.mean((probs >= sentence.model_info()["threshold"]) == np.array([c["subjective"] for c in cases]))
     data, split = "hand-written French cases (tests/data/framing_fr_cases.json)", f"all {len(cases)} cases"
     note = "written for presslens, never used for training or tuning; quoted words count as not loaded"
     return [row("loaded words (span)", data, split, "recall", recall, None, LOADED_MODEL, note),
-            row("loaded words (span)", data, split, "precision", precision, None, LOADED_MODEL, note),
-            row("editorial framing (sentence)", data, split, "accuracy", acc, None, SENT_MODEL, note)]
+            row("loaded words (span)", data, split, "precision", precision, None, LOADED_MODEL, note)]
 
 
 # --- e5 loaded-word model (annotate/models/framing/loaded_e5.py, opt-in) ------------------------
@@ -177,7 +229,7 @@ def main() -> None:
         out = [skipped("editorial framing (sentence)", "CheckThat 2025 subjectivity", why),
                skipped("loaded words (span)", "BABE SG2 biased words", why)]
     else:
-        out = sentence_rows() + loaded_rows() + e5_loaded_rows()
+        out = [r for m in sentence_models() for r in model_rows(m)] + loaded_rows() + e5_loaded_rows()
     print(json.dumps({"rows": out}, ensure_ascii=False))
 
 

@@ -30,6 +30,12 @@ LEARNED = {"model": "framing:loaded-words"}  # stored as the suggestion's model 
 # suggestions are stored under: "use" (default, fast) or "e5" (reads each word in context with
 # multilingual-e5-small; better on BABE, slower: see annotate/models/framing/MODEL_CARD.md).
 LOADED_MODELS = {"use": "framing:loaded-words", "e5": "framing:loaded-words-e5"}
+# The sentence model: "use" (MLP over the cached USE vector + cheap features: the default, nearly
+# free) or "e5" (LoRA-tuned e5-small layers: better on CheckThat dev/dev_test, a transformer pass per
+# passage; MODEL_CARD.md, bench/framing_speed.py). Chosen by PRESSLENS_FRAMING_MODEL or a
+# command's --framing-model.
+SENTENCE_MODELS = ("use", "e5")
+FRAMING_MODEL_ENV = "PRESSLENS_FRAMING_MODEL"
 PASSAGE_MODEL = "framing:sentence+rules"  # the passage label's model name when this module decided it  # word vectors kept in memory across analyses (x 2 KiB each)
 
 
@@ -54,19 +60,41 @@ def loaded_model_name() -> str:
     return name
 
 
+def sentence_model_name(name: str | None = None) -> str:
+    """The sentence model to use: `name`, else $PRESSLENS_FRAMING_MODEL, else "use".
+    An unknown name is a ValueError naming the choices (and where the name came from)."""
+    chosen = name or os.environ.get(FRAMING_MODEL_ENV) or "use"
+    if chosen not in SENTENCE_MODELS:
+        where = "framing model" if name else FRAMING_MODEL_ENV
+        raise ValueError(f"{where}: unknown sentence framing model {chosen!r} (choose one of {', '.join(SENTENCE_MODELS)})")
+    return chosen
+
+
+def passage_model(sentence_model: str = "use") -> str:
+    """The passage label's model name for the chosen sentence model (stored with suggestions)."""
+    return PASSAGE_MODEL if sentence_model == "use" else f"framing:sentence-{sentence_model}+rules"
+
+
 def learned_framing(texts: list[str], lang: str | None, vectors: np.ndarray, rule_spans: list[list[Span]],
-                    words: loaded.WordVectors, loaded_model: str | None = None) -> FramingResult:
+                    words: loaded.WordVectors, sentence_model: str = "use",
+                    loaded_model: str | None = None) -> FramingResult:
     """Framing probability and spans for passages `texts` of one language.
 
     `vectors`: the texts' vectors from `encoder_name()`; `rule_spans`: each text's rule spans
     (local offsets), whose quotations mark where framing is the speaker's and whose loaded /
-    first-person word-list spans are replaced by the tagger's. `loaded_model`: "use" or "e5"
-    (None: the PRESSLENS_LOADED_MODEL setting).
+    first-person word-list spans are replaced by the tagger's. `sentence_model` ("use" or "e5",
+    see SENTENCE_MODELS) decides the passage probability; `loaded_model` ("use" or "e5"; None: the
+    PRESSLENS_LOADED_MODEL setting) tags the loaded words.
     """
     if not texts:
         return FramingResult(np.zeros(0), [])
     model = loaded_model or loaded_model_name()
-    probs = sentence.sentence_scores(vectors, texts, lang, rule_spans=rule_spans)
+    if sentence_model == "e5":
+        from annotate.models.framing import sentence_e5
+
+        probs = sentence_e5.sentence_scores(texts, lang)
+    else:
+        probs = sentence.sentence_scores(vectors, texts, lang, rule_spans=rule_spans)
     quotes = [[(s.start, s.end) for s in spans if s.label == "quotation"] for spans in rule_spans]
     tagger = loaded_e5 if model == "e5" else loaded
     tagged = tagger.batch_loaded_spans(texts, lang, quotes, vectors, words=words)
