@@ -192,7 +192,8 @@ def _known(model: weights.ModelFile) -> KnownWords:
 
 
 def token_probs(texts: list[str], lang: str | None, vectors: np.ndarray | None = None,
-                words: WordVectors | None = None, shortcuts: bool = True) -> list[np.ndarray]:
+                words: WordVectors | None = None, shortcuts: bool = True,
+                toks: list[list[Token]] | None = None) -> list[np.ndarray]:
     """Probability that each token of each text is loaded (arrays aligned with `tokens(text)`).
 
     `vectors`: the texts' USE vectors (from the vector cache); None encodes the texts here.
@@ -202,17 +203,20 @@ def token_probs(texts: list[str], lang: str | None, vectors: np.ndarray | None =
     and every word from its vector (the tagger without vocabulary and gate: for benchmarks).
     """
     model = weights.load(MODEL_FILE)
-    rows = token_rows(texts, lang, vectors, words, shortcuts)
-    return [np.zeros(len(tokens(t))) if x is None else model[token_part(lang)].predict(x) for t, x in zip(texts, rows)]
+    toks = [tokens(t) for t in texts] if toks is None else toks
+    rows = token_rows(texts, lang, vectors, words, shortcuts, toks)
+    return [np.zeros(len(ts)) if x is None else model[token_part(lang)].predict(x) for ts, x in zip(toks, rows)]
 
 
 def token_rows(texts: list[str], lang: str | None, vectors: np.ndarray | None = None,
-               words: WordVectors | None = None, shortcuts: bool = True) -> list[np.ndarray | None]:
+               words: WordVectors | None = None, shortcuts: bool = True,
+               toks: list[list[Token]] | None = None) -> list[np.ndarray | None]:
     """The token model's input (TOKEN_FEATURES) for each text, None for a text below the gate
-    or without words (see token_probs); other models stack on these rows (loaded_e5.py)."""
+    or without words (see token_probs); other models stack on these rows (loaded_e5.py).
+    `toks`: each text's `tokens`, when the caller has them (tokenising is a third of the cost)."""
     model = weights.load(MODEL_FILE)
     words = words or _DEFAULT_WORDS
-    toks = [tokens(t) for t in texts]
+    toks = [tokens(t) for t in texts] if toks is None else toks
     if vectors is None:
         vectors = words.encode_texts(texts) if texts else np.zeros((0, model.meta["dim"]), dtype=np.float32)
     sent = model["sentence"].logit(vectors) if len(texts) else np.zeros(0)
@@ -250,17 +254,24 @@ def batch_loaded_spans(texts: list[str], lang: str | None, quote_spans: list | N
                        words: WordVectors | None = None, shortcuts: bool = True) -> list[list[LoadedSpan]]:
     """`loaded_spans` for many texts at once (one word-vector lookup for the whole batch)."""
     cut = weights.load(MODEL_FILE)[token_part(lang)].threshold if threshold is None else threshold
-    return spans_from_probs(texts, token_probs(texts, lang, vectors, words, shortcuts), cut, quote_spans)
+    toks = [tokens(t) for t in texts]
+    return spans_from_probs(texts, token_probs(texts, lang, vectors, words, shortcuts, toks), cut, quote_spans, toks)
 
 
 def spans_from_probs(texts: list[str], probs: list[np.ndarray], cut: float,
-                     quote_spans: list | None = None) -> list[list[LoadedSpan]]:
+                     quote_spans: list | None = None, toks: list[list[Token]] | None = None) -> list[list[LoadedSpan]]:
     """The tokens at or above `cut`, outside each text's quotation spans (None: found by quote marks)."""
     out = []
-    for text, qs, p_text in zip(texts, quote_spans or [None] * len(texts), probs):
+    for k, (text, qs, p_text) in enumerate(zip(texts, quote_spans or [None] * len(texts), probs)):
+        hits = np.flatnonzero(np.asarray(p_text) >= cut)
+        if not len(hits):  # most passages: no word to report, no quote ranges to look for
+            out.append([])
+            continue
+        ts = tokens(text) if toks is None else toks[k]
         qs = features.quote_ranges(text) if qs is None else list(qs)
-        out.append([LoadedSpan(t.start, t.end, t.text, round(float(p), 4)) for t, p in zip(tokens(text), p_text)
-                    if p >= cut and not any(s < t.end and t.start < e for s, e in qs)])
+        found = [(ts[i], float(p_text[i])) for i in hits.tolist()]
+        out.append([LoadedSpan(t.start, t.end, t.text, round(p, 4)) for t, p in found
+                    if not any(s < t.end and t.start < e for s, e in qs)])
     return out
 
 
