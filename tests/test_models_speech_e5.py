@@ -15,19 +15,8 @@ from compare.encoders.e5_tokens import pool
 
 
 @pytest.fixture(scope="module")
-def e5_model(monkeypatch_module):
-    def refuse(*args, **kwargs):
-        raise AssertionError("pickle must not be used to load the speech model")
-
-    monkeypatch_module.setattr(pickle, "load", refuse)
-    monkeypatch_module.setattr(pickle, "loads", refuse)
+def e5_model():
     return E5SpeechModel()
-
-
-@pytest.fixture(scope="module")
-def monkeypatch_module():
-    with pytest.MonkeyPatch.context() as mp:
-        yield mp
 
 
 def check_offsets(text: str, found: list[Attribution]) -> None:
@@ -43,11 +32,20 @@ def one(m: SpeechModel, text: str, lang: str = "en") -> Attribution:
     return found[0]
 
 
-def test_weights_are_crfsuite_and_a_pickle_free_npz():
+def test_weights_are_crfsuite_and_a_pickle_free_npz(monkeypatch, e5_model):
+    # e5_model first: torch's first import binds multiprocessing's pickle.loads, which must not
+    # be the refusing stand-in below (it would break process pools in later tests).
+    def refuse(*args, **kwargs):
+        raise AssertionError("pickle must not be used to load the speech model")
+
+    monkeypatch.setattr(pickle, "load", refuse)
+    monkeypatch.setattr(pickle, "loads", refuse)
     assert CRF_FILE.read_bytes()[:4] == b"lCRF"
     head = load_head(HEAD_FILE)  # np.load(..., allow_pickle=False) inside
     assert head["w1"].shape == (384, head["b1"].shape[0]) and head["w2"].shape[1] == 7
     assert int(head["layer"]) in range(1, 13)
+    text = "The mayor said that the bridge would reopen in May."
+    assert E5SpeechModel().find(text, "en")  # e5 folder, head and CRF all loaded with pickle refused
 
 
 def test_indirect_speech_said_that(e5_model):
