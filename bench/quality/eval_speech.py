@@ -14,8 +14,11 @@ rules' figures there and the rows here compare:
 - recall_direct / recall_indirect: gold contents with / without a quotation mark.
 - AADS (French fiction, direct speech only): pieces of predicted direct attributions vs gold
   direct-speech spans, overlap and exact F1.
+- the opt-in e5 variant (PRESSLENS_SPEECH_MODEL=crf-e5, annotate/models/speech/e5.py) gets its
+  own rows (model column E5_MODEL) on dev and the tuning slice; --no-e5 skips it (it runs e5 on
+  every paragraph: minutes on 2 cores).
 Missing ../shared/data → one skipped row, exit 0.
-Usage: .venv/bin/python bench/quality/eval_speech.py [--no-rules]
+Usage: .venv/bin/python bench/quality/eval_speech.py [--no-rules] [--no-e5]
 """
 from __future__ import annotations
 
@@ -36,6 +39,8 @@ AADS = DATA / "aads_french_direct_speech" / "test_paragraphs.jsonl"
 MODEL = "crf-speech (annotate/models/speech)"
 RULES = "rules (annotate/quotes.py)"
 STORED = "crf-speech as stored by presslens (annotate/models/speech/apply.py)"
+E5_MODEL = "crf-e5-speech (annotate/models/speech/e5.py, opt-in)"
+E5_STORED = "crf-e5-speech as stored by presslens (opt-in)"
 
 
 def model_predict(model, lang: str = "en", stored: bool = False):
@@ -107,17 +112,50 @@ def aads_rows(figs: dict, model: str, note: str) -> list[dict]:
             for mode in ("overlap", "exact") for k in ("precision", "recall", "f1")]
 
 
-def main(with_rules: bool = True) -> None:
+class Memo:
+    """A model whose find() answers each (text, lang) once: the e5 variant's predictions serve
+    both its plain and its stored rows."""
+
+    def __init__(self, model):
+        self.model, self.seen = model, {}
+
+    def find(self, text: str, lang: str = "en"):
+        if (text, lang) not in self.seen:
+            self.seen[text, lang] = self.model.find(text, lang)
+        return self.seen[text, lang]
+
+
+def e5_rows(dev: list[dict], tune: list[dict] | None) -> list[dict]:
+    """Rows of the e5 variant on dev (plain and stored) and on the tuning slice."""
+    from annotate.models.speech.e5 import E5SpeechModel
+
+    model = Memo(E5SpeechModel())
+    note = ("opt-in; head and CRF trained on PolNeAR train, layer, head and features chosen on the seeded "
+            "slice of train; dev scored once, never tuned on")
+    rows = polnear_rows(score_polnear(dev, model_predict(model)), E5_MODEL, note)
+    rows += polnear_rows(score_polnear(dev, model_predict(model, stored=True)), E5_STORED,
+                         "what the pipeline stores with PRESSLENS_SPEECH_MODEL=crf-e5 (same filter as the CRF's); " + note)
+    if tune is not None:
+        from bench.quality import speech_data as sd
+
+        rows += polnear_rows(score_polnear(tune, model_predict(model)), E5_MODEL,
+                             "TUNING DATA: the e5 layer, head and features were chosen on this slice",
+                             split=f"train.jsonl tuning slice (seed {sd.SEED!r}, {len(tune)} articles, not trained on)")
+    return rows
+
+
+def main(with_rules: bool = True, with_e5: bool = True) -> None:
     if not POLNEAR_DEV.exists():
         print(json.dumps({"rows": [{"task": "reported_speech", "data": "polnear", "split": "dev.jsonl", "metric": None,
                                     "figure": None, "goal": None, "model": MODEL,
                                     "note": f"skipped: dev data not found at {POLNEAR_DEV} (see ../shared/data/README.md)"}]}))
         return
-    from annotate.models.speech import get_model
+    from annotate.models.speech import SpeechModel
     from bench.quality import speech_data as sd
 
-    model = get_model()
+    model = SpeechModel()
     dev = sd.load("dev", POLNEAR_DEV)
+    tune = None
     rows = polnear_rows(score_polnear(dev, model_predict(model)), MODEL,
                         "trained on PolNeAR train; windows and guards set on a seeded slice of train; dev never tuned on")
     rows += polnear_rows(score_polnear(dev, model_predict(model, stored=True)), STORED,
@@ -129,6 +167,8 @@ def main(with_rules: bool = True) -> None:
         rows += polnear_rows(score_polnear(tune, model_predict(model)), MODEL,
                              "TUNING DATA: every choice (features, regularisation, decoder) was made on this slice",
                              split=f"train.jsonl tuning slice (seed {sd.SEED!r}, {len(tune)} articles, not trained on)")
+    if with_e5:
+        rows += e5_rows(dev, tune)
     if with_rules:
         rows += polnear_rows(score_polnear(dev, rules_predict), RULES,
                              "before: today's rules; their cue list and speaker rules were tuned on this dev split")
@@ -144,4 +184,4 @@ def main(with_rules: bool = True) -> None:
 
 
 if __name__ == "__main__":
-    main(with_rules="--no-rules" not in sys.argv)
+    main(with_rules="--no-rules" not in sys.argv, with_e5="--no-e5" not in sys.argv)

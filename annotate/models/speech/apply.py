@@ -8,18 +8,19 @@ tagger on French direct speech; the tagger was trained on English news only.
 from __future__ import annotations
 
 from annotate.models.speech import decode
-from annotate.models.speech.model import find_attributions
+from annotate.models.speech.choice import find_attributions, model_choice
 from annotate.rules import lexicon
 from annotate.rules.spans import Ref, Span, make_span
 
 LANGS = frozenset({"en"})  # languages whose quotations the tagger decides
-MODEL_NAME = "speech:crf"  # stored as the suggestion's model name (source "model")
+MODEL_NAME = "speech:crf"  # stored as the suggestion's model name (source "model"); "speech:crf-e5" when chosen
 
 
 def quotation_spans(text: str, lang: str) -> list[Span]:
     """Quotation spans of `text` (local offsets) from the tagger: one per piece of a statement,
     with its speaker (the named source, else the mention) and cue."""
     out = []
+    name = f"speech:{model_choice()}"
     for k, att in enumerate(find_attributions(text, lang)):
         if not _is_speech(att, lang):
             continue
@@ -29,7 +30,7 @@ def quotation_spans(text: str, lang: str) -> list[Span]:
         for piece in att.pieces or (att.content,):
             span = make_span(text, piece.start, piece.end, "quotation", kind="direct" if att.direct else "reported",
                              prob=att.prob, speaker=speaker, cue=cue,
-                             meta={"model": MODEL_NAME, "attribution": k})
+                             meta={"model": name, "attribution": k})
             if span.end > span.start:
                 out.append(span)
     return out

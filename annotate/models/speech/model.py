@@ -6,7 +6,6 @@ only, which the training data teaches through its delexicalised copies (see feat
 """
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 from annotate.models.speech import decode, features, french, tokens
@@ -34,9 +33,10 @@ class SpeechModel:
         self.slim = kind.is_file() and kind.read_text(encoding="utf-8").strip() == "slim"
         self.model_file = Path(model_file)
 
-    def tag(self, toks: list[tokens.Token], lang: str = "en") -> tuple[list[str], list[float]]:
+    def tag(self, toks: list[tokens.Token], lang: str = "en", text: str = "") -> tuple[list[str], list[float]]:
         """BIO tags and the marginal probability of each chosen tag; English with all features,
-        other languages with the universal ones (see features.py)."""
+        other languages with the universal ones (see features.py). `text` (the paragraph the
+        offsets index) is read only by the e5 variant (e5.py)."""
         xseq = features.sequence_features(toks, self.cues, lexical=lang == "en", lang=lang, slim=self.slim)
         tags = self.tagger.tag(xseq)
         probs = [self.tagger.marginal(t, i) if t != "O" else 1.0 for i, t in enumerate(tags)]
@@ -50,7 +50,7 @@ class SpeechModel:
             para = text[p0:p1]
             found: list[Attribution] = []
             for seq in tokens.chunks(tokens.tokenize(para)):
-                tags, probs = self.tag(seq, lang)
+                tags, probs = self.tag(seq, lang, para)
                 found += decode.attributions(para, seq, tags, probs, self.cues)
             if lang == "fr":
                 found = french.complete(found, para)
@@ -64,33 +64,3 @@ def _shift(a: Attribution, offset: int) -> Attribution:
     mv = lambda s: None if s is None else decode.Span(s.start + offset, s.end + offset, s.text)  # noqa: E731
     return replace(a, content=mv(a.content), cue=mv(a.cue), source=mv(a.source), speaker=mv(a.speaker),
                    pieces=tuple(mv(p) for p in a.pieces))
-
-
-@functools.lru_cache(maxsize=1)
-def get_model() -> SpeechModel:
-    """The shipped model, loaded once."""
-    return SpeechModel()
-
-
-def _init_worker() -> None:
-    get_model()
-
-
-def _find_one(args: tuple[str, str]) -> list[Attribution]:
-    return get_model().find(*args)
-
-
-def find_many(texts: list[str], lang: str = "en", workers: int = 1) -> list[list[Attribution]]:
-    """`find_attributions` over many passages; `workers` > 1 spreads them over processes (each
-    loads the model once, about 0.2 s), for batch suggestion jobs."""
-    if workers <= 1 or len(texts) < 64:
-        return [get_model().find(t, lang) for t in texts]
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(workers, initializer=_init_worker) as pool:
-        return list(pool.map(_find_one, [(t, lang) for t in texts], chunksize=64))
-
-
-def find_attributions(text: str, lang: str = "en") -> list[Attribution]:
-    """Reported speech in `text` (direct and indirect): content, cue, source; see decode.Attribution."""
-    return get_model().find(text, lang)

@@ -1,0 +1,102 @@
+"""The e5 variant of the speech tagger ("crf-e5"): a CRF that reads multilingual-e5-small's
+contextual word vectors instead of the words themselves.
+
+Stacking, in two parts (MODEL_CARD.md, "e5 variant"): a two-layer perceptron on e5's layer-6
+word vectors (compare.encoders.e5_speech_states) gives each word a probability for each BIO tag; the
+CRF gets those probabilities (the word's and its neighbours', as float features), the head's
+best tag, the vector's first 64 principal components and the universal features of
+features.py, but no word features (chosen on the tuning slice: without them precision and
+speaker accuracy rose, and the CRF file shrank from 6 MB to 72 kB). The head was fitted on
+PolNeAR train, the CRF on the head's out-of-fold probabilities. Weights: `weights/e5_head.npz`
+(numpy, loaded with allow_pickle=False), `weights/speech_e5.crfsuite` (crfsuite's own format).
+English only: other languages go to the plain CRF, whose universal features were trained for them.
+It runs e5 (6 of its 12 layers) on every passage, so it costs far more CPU than the plain CRF:
+opt-in, chosen with PRESSLENS_SPEECH_MODEL=crf-e5 (annotate.models.speech.choice).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from annotate.models.speech import features, tokens
+from annotate.models.speech.model import CUES_FILE, LABELS, WEIGHTS, SpeechModel
+
+HEAD_FILE = WEIGHTS / "e5_head.npz"
+CRF_FILE = WEIGHTS / "speech_e5.crfsuite"
+TAGS = LABELS[:-1]  # the head's probability of each non-O tag becomes a feature
+
+
+def head_probs(head: dict, x: np.ndarray) -> np.ndarray:
+    """(n, 7) tag probabilities (LABELS order) of word vectors `x` under the head's weights."""
+    z = (x.astype(np.float32) - head["mean"]) / head["std"]
+    h = np.maximum(z @ head["w1"] + head["b1"], 0.0)
+    logits = h @ head["w2"] + head["b2"]
+    logits -= logits.max(axis=1, keepdims=True)
+    p = np.exp(logits)
+    return p / p.sum(axis=1, keepdims=True)
+
+
+def projected(head: dict, x: np.ndarray) -> np.ndarray | None:
+    """Word vectors projected on the head's principal axes (unit variance), when it has them."""
+    if "proj" not in head:
+        return None
+    return (x.astype(np.float32) - head["proj_mean"]) @ head["proj"]
+
+
+def dense_features(probs: np.ndarray, proj: np.ndarray | None = None) -> list[dict[str, float]]:
+    """Float features per word: the head's tag probabilities for the word and its neighbours
+    (±1), its best tag as a string feature (value 1) and, when given, its projected vector."""
+    n = len(probs)
+    out = []
+    for i in range(n):
+        f = {"e:best=" + LABELS[int(probs[i].argmax())]: 1.0}
+        if proj is not None:
+            f.update({f"ep{k}": float(v) for k, v in enumerate(proj[i])})
+        for off, name in ((0, "e0:"), (-1, "e-1:"), (1, "e+1:")):
+            j = i + off
+            if 0 <= j < n:
+                f.update({name + t: float(probs[j, k]) for k, t in enumerate(TAGS)})
+        out.append(f)
+    return out
+
+
+def merged(strings: list[list[str]], dense: list[dict[str, float]]) -> list[dict[str, float]]:
+    """crfsuite items: the usual feature strings (value 1) plus the dense ones."""
+    return [{**dict.fromkeys(s, 1.0), **d} for s, d in zip(strings, dense)]
+
+
+def load_head(path: Path = HEAD_FILE) -> dict:
+    """The head's arrays (no pickle) and the e5 layer it reads."""
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"speech e5 head weights not found: {path}")
+    with np.load(path, allow_pickle=False) as z:
+        return {k: z[k] for k in z.files}
+
+
+class E5SpeechModel(SpeechModel):
+    """SpeechModel whose English tagging also reads e5 (see the module docstring)."""
+
+    def __init__(self, model_file: Path = CRF_FILE, cues_file: Path = CUES_FILE, head_file: Path = HEAD_FILE,
+                 encoder=None) -> None:
+        super().__init__(model_file, cues_file)
+        self.head = load_head(head_file)
+        # lexical = False: the CRF was trained without word features (e5 carries the words)
+        self.lexical = bool(self.head.get("lexical", True))
+        self.plain = SpeechModel()
+        if encoder is None:
+            from compare.encoders.e5_speech_states import E5TokenStates
+
+            encoder = E5TokenStates(layer=int(self.head["layer"]))
+        self.encoder = encoder
+
+    def tag(self, toks: list[tokens.Token], lang: str = "en", text: str = "") -> tuple[list[str], list[float]]:
+        """BIO tags and marginals; `text` is the paragraph the tokens' offsets index."""
+        if lang != "en":
+            return self.plain.tag(toks, lang)
+        c0 = toks[0].start
+        states = self.encoder.states([text[c0:toks[-1].end]], [[(t.start - c0, t.end - c0) for t in toks]])[0]
+        strings = features.sequence_features(toks, self.cues, lexical=self.lexical, lang=lang, slim=self.slim)
+        xseq = merged(strings, dense_features(head_probs(self.head, states), projected(self.head, states)))
+        tags = self.tagger.tag(xseq)
+        return tags, [self.tagger.marginal(t, i) if t != "O" else 1.0 for i, t in enumerate(tags)]
