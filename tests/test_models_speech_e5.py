@@ -127,3 +127,24 @@ def test_pipeline_stores_the_chosen_model_name(monkeypatch, e5_model):
     assert all(text[s.start:s.end] == s.text for s in spans)
     monkeypatch.delenv("PRESSLENS_SPEECH_MODEL")
     assert {s.meta["model"] for s in apply.quotation_spans(text, "en")} == {"speech:crf"}
+
+
+def test_the_plain_crfs_confident_attributions_fill_what_e5_missed():
+    from annotate.models.speech.decode import Span
+    from annotate.models.speech.e5 import with_plain
+
+    text = "The mayor said the plan was vital. Critics argued that it would fail. Some think it is late."
+
+    def att(content: str, cue: str | None, source: str | None, prob: float) -> Attribution:
+        span = lambda w: None if w is None else Span(text.index(w), text.index(w) + len(w), w)  # noqa: E731
+        return Attribution(span(content), span(cue), span(source), False, prob)
+
+    rich = [att("the plan was vital", "said", "The mayor", 0.9)]
+    plain = [att("the plan was vital", "said", "The mayor", 0.8),  # overlaps e5's: e5's is kept
+             att("that it would fail", "argued", "Critics", 0.75),  # missed by e5: added
+             att("it is late", None, "Some", 0.95),  # no cue, no quotation marks: not added
+             att("Some think", "think", None, 0.5)]  # below the threshold: not added
+    merged = with_plain(rich, plain)
+    assert [a.content.text for a in merged] == ["the plan was vital", "that it would fail"]
+    assert merged[0] is rich[0] and merged[1].source.text == "Critics"
+    assert with_plain(rich, []) == rich
