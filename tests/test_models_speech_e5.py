@@ -11,7 +11,7 @@ from annotate.models.speech import SpeechModel
 from annotate.models.speech import choice as model
 from annotate.models.speech.decode import Attribution
 from annotate.models.speech.e5 import CRF_FILE, HEAD_FILE, E5SpeechModel, load_head
-from compare.encoders.e5_speech_states import pool
+from compare.encoders.e5_tokens import pool
 
 
 @pytest.fixture(scope="module")

@@ -57,7 +57,7 @@ def encode_part(part: str, enc) -> None:
             continue
         t0 = time.perf_counter()
         items = [c for d in docs[k:k + SHARD] for c in doc_chunks(d)]
-        states = enc.states([t for t, _ in items], [s for _, s in items], layers=LAYERS)
+        states = enc([t for t, _ in items], [s for _, s in items])
         arr = np.concatenate(states).astype(np.float16)
         np.save(path.with_suffix(".tmp.npy"), arr)
         path.with_suffix(".tmp.npy").replace(path)
@@ -75,9 +75,9 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(1)
-    from compare.encoders.e5_speech_states import E5TokenStates
+    from compare.encoders.e5_tokens import WordStates
 
-    enc = E5TokenStates(layer=max(LAYERS))
+    enc = WordStates(layers=LAYERS)
     for part in sys.argv[1:] or ["tune", "fit"]:
         encode_part(part, enc)
 

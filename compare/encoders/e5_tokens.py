@@ -69,7 +69,7 @@ class WordStates:
         with self._torch.inference_mode():
             hidden = self.model(**enc, output_hidden_states=True).hidden_states
         stacked = np.concatenate([hidden[layer].float().numpy() for layer in self.layers], axis=-1)
-        return [_pool(stacked[b], offsets[b], [(ws_s - s, ws_e - s) for ws_s, ws_e in ws])
+        return [pool(stacked[b], offsets[b], [(ws_s - s, ws_e - s) for ws_s, ws_e in ws])
                 for b, (_i, s, _e, ws) in enumerate(batch)]
 
 
@@ -84,7 +84,7 @@ def _chunks(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, lis
     return out
 
 
-def _pool(states: np.ndarray, offsets: np.ndarray, words: list[tuple[int, int]]) -> np.ndarray:
+def pool(states: np.ndarray, offsets: np.ndarray, words: list[tuple[int, int]]) -> np.ndarray:
     """Mean state of the tokens overlapping each word (zeros for a word no token reaches)."""
     real = offsets[:, 1] > offsets[:, 0]  # special, padding and prefix tokens have empty spans here
     out = np.zeros((len(words), states.shape[1]), dtype=np.float32)

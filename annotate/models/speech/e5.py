@@ -2,7 +2,7 @@
 contextual word vectors instead of the words themselves.
 
 Stacking, in two parts (MODEL_CARD.md, "e5 variant"): a two-layer perceptron on e5's layer-6
-word vectors (compare.encoders.e5_speech_states) gives each word a probability for each BIO tag; the
+word vectors (compare.encoders.e5_tokens) gives each word a probability for each BIO tag; the
 CRF gets those probabilities (the word's and its neighbours', as float features), the head's
 best tag, the vector's first 64 principal components and the universal features of
 features.py, but no word features (chosen on the tuning slice: without them precision and
@@ -92,9 +92,9 @@ class E5SpeechModel(SpeechModel):
         self.lexical = bool(self.head.get("lexical", True))
         self.plain = SpeechModel()
         if encoder is None:
-            from compare.encoders.e5_speech_states import E5TokenStates
+            from compare.encoders.e5_tokens import WordStates
 
-            encoder = E5TokenStates(layer=int(self.head["layer"]))
+            encoder = WordStates(layers=(int(self.head["layer"]),))
         self.encoder = encoder
 
     def find(self, text: str, lang: str = "en") -> list[Attribution]:
@@ -110,7 +110,7 @@ class E5SpeechModel(SpeechModel):
         if lang != "en":
             return self.plain.tag(toks, lang)
         c0 = toks[0].start
-        states = self.encoder.states([text[c0:toks[-1].end]], [[(t.start - c0, t.end - c0) for t in toks]])[0]
+        states = self.encoder([text[c0:toks[-1].end]], [[(t.start - c0, t.end - c0) for t in toks]])[0]
         strings = features.sequence_features(toks, self.cues, lexical=self.lexical, lang=lang, slim=self.slim)
         xseq = merged(strings, dense_features(head_probs(self.head, states), projected(self.head, states)))
         tags = self.tagger.tag(xseq)
