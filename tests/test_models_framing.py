@@ -77,13 +77,18 @@ def test_french_sentences_carry_over_from_english_german_italian_training(use_en
     assert (decided == gold).mean() >= 0.7
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("lang, outside, quoted, word", [
+# A loaded word in the outlet's voice, and the same word inside someone's quotation (every
+# loaded-word model is held to these: tests/test_models_loaded_e5.py too).
+QUOTE_CASES = [
     ("en", "The senator pushed a disgraceful bill through the chamber.",
      'The senator\'s rival called the bill "disgraceful" in the chamber.', "disgraceful"),
     ("fr", "Le sénateur a fait passer une loi honteuse devant la chambre.",
      "Son rival a qualifié la loi de « honteuse » devant la chambre.", "honteuse"),
-])
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang, outside, quoted, word", QUOTE_CASES)
 def test_loaded_word_is_tagged_outside_a_quote_and_left_to_the_speaker_inside(lang, outside, quoted, word):
     assert word in [s.text for s in loaded.loaded_spans(outside, lang)]
     assert word not in [s.text for s in loaded.loaded_spans(quoted, lang)]

@@ -15,6 +15,7 @@ import pytest
 from annotate.models.framing import apply, loaded, loaded_e5, weights
 from corpus.errors import Invalid
 from tests.conftest import ROOT
+from tests.test_models_framing import QUOTE_CASES
 
 FR_CASES = json.loads((ROOT / "tests" / "data" / "framing_fr_cases.json").read_text(encoding="utf-8"))["cases"]
 
@@ -71,12 +72,7 @@ def test_every_word_of_a_passage_longer_than_one_chunk_gets_a_state(states):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("lang, outside, quoted, word", [
-    ("en", "The senator pushed a disgraceful bill through the chamber.",
-     'The senator\'s rival called the bill "disgraceful" in the chamber.', "disgraceful"),
-    ("fr", "Le sénateur a fait passer une loi honteuse devant la chambre.",
-     "Son rival a qualifié la loi de « honteuse » devant la chambre.", "honteuse"),
-])
+@pytest.mark.parametrize("lang, outside, quoted, word", QUOTE_CASES)
 def test_loaded_word_is_tagged_outside_a_quote_and_left_to_the_speaker_inside(lang, outside, quoted, word):
     assert word in [s.text for s in loaded_e5.batch_loaded_spans([outside], lang)[0]]
     assert word not in [s.text for s in loaded_e5.batch_loaded_spans([quoted], lang)[0]]
