@@ -66,6 +66,13 @@ class AdaptedE5:
 
 def _build(deltas: dict[str, np.ndarray], spec: LayerSpec):
     """Tokenizer and truncated BertModel with `deltas` ({parameter name: array}) added."""
+    return load_e5(spec.layers, deltas)
+
+
+def load_e5(layers: int, deltas: dict[str, np.ndarray] | None = None):
+    """The offline e5 folder's tokenizer and BertModel cut to its first `layers` blocks (deeper
+    ones are never read), with `deltas` ({parameter name: array}) added to its weights, in eval
+    mode. Every e5-based model loads through here (framing sentence, loaded words, speech)."""
     try:
         import torch
         from transformers import AutoModel, AutoTokenizer
@@ -74,16 +81,21 @@ def _build(deltas: dict[str, np.ndarray], spec: LayerSpec):
         raise EncoderError(f"the e5 layers need torch and transformers: {exc}") from None
     folder = str(ensure_e5())
     hf_logging.set_verbosity_error()  # the folder's unused pooler weights are expected, not news
-    hf_logging.disable_progress_bar()
-    tok = AutoTokenizer.from_pretrained(folder)
-    bert = AutoModel.from_pretrained(folder, add_pooling_layer=False)
-    bert.encoder.layer = bert.encoder.layer[:spec.layers]
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()  # a "Loading weights" bar on every load is noise
+    try:
+        tok = AutoTokenizer.from_pretrained(folder)
+        bert = AutoModel.from_pretrained(folder, add_pooling_layer=False)
+    finally:
+        if bars:
+            hf_logging.enable_progress_bar()
+    bert.encoder.layer = bert.encoder.layer[:layers]
     params = dict(bert.named_parameters())
-    unknown = sorted(set(deltas) - set(params))
+    unknown = sorted(set(deltas or {}) - set(params))
     if unknown:
         raise EncoderError(f"weight deltas for parameters e5 does not have: {unknown[:3]}")
     with torch.no_grad():
-        for name, delta in deltas.items():
+        for name, delta in (deltas or {}).items():
             if tuple(delta.shape) != tuple(params[name].shape):
                 raise EncoderError(f"delta {name}: shape {delta.shape}, parameter {tuple(params[name].shape)}")
             params[name] += torch.from_numpy(np.asarray(delta, dtype=np.float32))

@@ -8,7 +8,7 @@ torch and transformers are imported when a `WordStates` is created, never at imp
 """
 from __future__ import annotations
 
-from pathlib import Path
+import threading
 
 import numpy as np
 
@@ -23,28 +23,14 @@ class WordStates:
     """`states(texts, spans)` -> per text an (n_words, 384 * len(layers)) float32 array: the mean of
     the hidden states of the subword tokens overlapping each (start, end) word span."""
 
-    def __init__(self, layers: tuple[int, ...], folder: Path | str | None = None, batch_size: int = 16) -> None:
+    def __init__(self, layers: tuple[int, ...], batch_size: int = 16) -> None:
         import torch
-        from transformers import AutoModel, AutoTokenizer
-        from transformers.utils import logging as hf_logging
 
-        if folder is None:
-            from compare.embed import ensure_e5
+        from compare.e5_layers import load_e5
 
-            folder = ensure_e5()
-        hf_logging.set_verbosity_error()  # the folder's pooling modules are not the bare model's
-        bars = hf_logging.is_progress_bar_enabled()
-        hf_logging.disable_progress_bar()  # a "Loading weights" bar on every load is noise
-        try:
-            self.tokenizer = AutoTokenizer.from_pretrained(str(folder))
-            model = AutoModel.from_pretrained(str(folder))
-        finally:
-            if bars:
-                hf_logging.enable_progress_bar()
         self.layers, self.batch_size, self._torch = tuple(layers), batch_size, torch
-        model.encoder.layer = model.encoder.layer[:max(self.layers)]  # deeper layers are never read
-        self.model = model.eval()
-        self.dim = int(model.config.hidden_size) * len(self.layers)
+        self.tokenizer, self.model = load_e5(max(self.layers))  # deeper layers are never read
+        self.dim = int(self.model.config.hidden_size) * len(self.layers)
 
     def __call__(self, texts: list[str], spans: list[list[tuple[int, int]]]) -> list[np.ndarray]:
         pieces = [(i, s, e, ws) for i, (t, sp) in enumerate(zip(texts, spans)) for s, e, ws in _chunks(t, sp)]
@@ -93,3 +79,16 @@ def pool(states: np.ndarray, offsets: np.ndarray, words: list[tuple[int, int]]) 
         if hit.any():
             out[w] = states[hit].mean(axis=0)
     return out
+
+
+_STATES: dict[tuple[int, ...], WordStates] = {}
+_LOCK = threading.Lock()
+
+
+def word_states(layers: tuple[int, ...]) -> WordStates:
+    """The process's reader for `layers` (loading e5 costs seconds: once per process, shared by
+    the loaded-word and speech models)."""
+    with _LOCK:
+        if layers not in _STATES:
+            _STATES[layers] = WordStates(layers)
+        return _STATES[layers]

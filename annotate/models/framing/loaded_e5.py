@@ -13,8 +13,6 @@ by bench/quality/train_loaded_e5.py on BABE's train part. Words inside quotation
 """
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 
 from annotate.models.framing import loaded, weights
@@ -23,18 +21,13 @@ from annotate.models.framing.loaded import LoadedSpan, WordVectors
 MODEL_FILE = "loaded_e5.npz"
 HEAD_FEATURES = ("e5", "e5_previous", "e5_next", "e5_below_top")
 NAMES = ("use", "e5")  # the loaded-word models a caller may choose (PRESSLENS_LOADED_MODEL)
-_STATES: dict[tuple[int, ...], object] = {}
-_LOCK = threading.Lock()
 
 
 def word_states(layers: tuple[int, ...]):
     """The process's e5 word-state reader for `layers` (loading it costs seconds: once)."""
-    with _LOCK:
-        if layers not in _STATES:
-            from compare.encoders.e5_tokens import WordStates
+    from compare.encoders import e5_tokens
 
-            _STATES[layers] = WordStates(layers)
-        return _STATES[layers]
+    return e5_tokens.word_states(layers)
 
 
 def head_features(head: np.ndarray) -> np.ndarray:

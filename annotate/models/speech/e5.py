@@ -92,9 +92,9 @@ class E5SpeechModel(SpeechModel):
         self.lexical = bool(self.head.get("lexical", True))
         self.plain = SpeechModel()
         if encoder is None:
-            from compare.encoders.e5_tokens import WordStates
+            from compare.encoders.e5_tokens import word_states
 
-            encoder = WordStates(layers=(int(self.head["layer"]),))
+            encoder = word_states((int(self.head["layer"]),))
         self.encoder = encoder
 
     def find(self, text: str, lang: str = "en") -> list[Attribution]:
