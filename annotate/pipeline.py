@@ -18,6 +18,8 @@ import threading
 
 import sqlite_utils
 
+from annotate.models import choices
+from annotate.models.choices import ModelChoices
 from corpus import store
 from corpus.errors import NotFound
 
@@ -37,29 +39,32 @@ def corpus_document(db: sqlite_utils.Database, article_ids: list[str]) -> dict:
 
 
 def analyze(db: sqlite_utils.Database, article_ids: list[str], encoder=None, engine=None,
-            framing_model: str | None = None) -> dict:
+            models: ModelChoices | None = None) -> dict:
     """Run every analysis step over `article_ids`; see the module docstring.
 
     `encoder` (a `compare.embed.Encoder`) is used by the compare step; None means the default
     encoder from `compare.embed.get_encoder()`. `engine` (`compare.distributed.DaskEngine`)
     runs the compare step's embedding, story candidates and alignment on a cluster.
-    `framing_model`: the sentence framing model ("use", "e5"; None: $PRESSLENS_FRAMING_MODEL or "use").
+    `models`: which learned model makes each kind of suggestion (None: the settings,
+    `annotate.models.choices.current()`).
     """
     document = corpus_document(db, article_ids)
     ids = [article["id"] for article in document["articles"]]
     from annotate.suggest import run_suggestions
     from compare.pipeline import run_compare
 
+    models = models or choices.current()
     if encoder is None:
         encoder = default_encoder()
-    beside = rules_beside(db, ids)
+    beside = rules_beside(db, ids, models)
     if beside is not None:
         _leave_a_core(encoder, beside)
     try:
-        merge_compare(document, run_compare(db, ids, encoder, engine=engine))
-        rule_spans = beside.result() if beside else None
-        merge_suggestions(document, run_suggestions(db, ids, encoder=encoder, rule_spans=rule_spans,
-                                                    framing_model=framing_model))
+        with choices.applied(models):
+            merge_compare(document, run_compare(db, ids, encoder, engine=engine))
+            rule_spans = beside.result() if beside else None
+            merge_suggestions(document, run_suggestions(db, ids, encoder=encoder, rule_spans=rule_spans,
+                                                        framing_model=models.framing))
     finally:
         if beside is not None:
             beside.pool.shutdown(wait=True, cancel_futures=True)
@@ -72,7 +77,7 @@ def analyze(db: sqlite_utils.Database, article_ids: list[str], encoder=None, eng
 BESIDE_MIN_ARTICLES = 20
 
 
-def rules_beside(db: sqlite_utils.Database, ids: list[str]):
+def rules_beside(db: sqlite_utils.Database, ids: list[str], models: ModelChoices | None = None):
     """The rule spans of every content passage, found in a second process while this one
     compares (a Future of {passage id: local spans}), or None.
 
@@ -91,7 +96,7 @@ def rules_beside(db: sqlite_utils.Database, ids: list[str]):
     if not path or cores < 2 or len(ids) < BESIDE_MIN_ARTICLES:
         return None
     pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("forkserver"))
-    future = pool.submit(_rule_spans_in_file, path, ids)
+    future = pool.submit(_rule_spans_in_file, path, ids, models or choices.current())
     future.pool = pool
     return future
 
@@ -127,14 +132,17 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _rule_spans_in_file(path: str, ids: list[str]) -> dict:
+def _rule_spans_in_file(path: str, ids: list[str], models: ModelChoices | None = None) -> dict:
+    """The rule spans, found with the caller's model choices (a forkserver child keeps the
+    environment its server started with, not the caller's current one; None: the settings)."""
     from annotate.suggest import content_passages_of, local_spans, prefetch_framing_words
     from corpus import db as dbmod
 
     db = dbmod.connect(path, migrate=False)
     try:
         passages = content_passages_of(db, ids)
-        spans = {p["id"]: spans for p, spans in zip(passages, local_spans(passages))}
+        with choices.applied(models or choices.current()):
+            spans = {p["id"]: spans for p, spans in zip(passages, local_spans(passages))}
         try:  # only a speed-up: the suggestions encode what is missing themselves
             prefetch_framing_words(db, passages, threads=1)  # the encoder beside has the other cores
         except Exception:  # noqa: BLE001  (e.g. the database locked past its timeout: the rule spans still count)

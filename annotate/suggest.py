@@ -13,7 +13,7 @@ import numpy as np
 import sqlite_utils
 
 from annotate.labels import suggestions as sstore
-from annotate.models import classifier
+from annotate.models import choices, classifier
 from annotate.rules import detect as rules
 from annotate.rules import speakers
 from annotate.rules.spans import LABELS, Span
@@ -35,7 +35,8 @@ def model_lang(lang: str | None) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _detect_cached(text: str, lang: str) -> tuple[Span, ...]:
+def _detect_cached(text: str, lang: str, speech_model: str) -> tuple[Span, ...]:
+    """The rules' spans; the speech model is in the key so another model's quotations never come back."""
     from annotate.models.speech.apply import learned_quotes
 
     return tuple(rules.detect(text, lang, quote_finder=learned_quotes))
@@ -43,7 +44,7 @@ def _detect_cached(text: str, lang: str) -> tuple[Span, ...]:
 
 def passage_spans(passage: dict) -> list[Span]:
     """Rule spans of a passage row, in article offsets (passage start + local offset)."""
-    local = _detect_cached(passage["text"], rule_lang(passage.get("lang")))
+    local = _detect_cached(passage["text"], rule_lang(passage.get("lang")), choices.choose("speech"))
     return [span.shift(passage["start"]) for span in local]
 
 
@@ -173,8 +174,7 @@ def run_suggestions(db: sqlite_utils.Database, article_ids: list[str], encoder=N
     Returns {"passages": {id: {"label", "scores"}}, "spans": [...], "source": "model"|"rule",
     "model": name}; non-content passages get label None and empty scores. `rule_spans`
     ({passage id: local rule spans}, e.g. found in another process) saves running the rules here.
-    The learned framing models and the passage scores run once over every article's passages
-    (one matrix product and one word-vector lookup per language instead of one per article).
+    The learned framing models and the passage scores run once over every article's passages.
     `framing_model`: "use", "e5" or None ($PRESSLENS_FRAMING_MODEL, else "use"; unknown: ValueError)."""
     from annotate.models.framing import apply as framing_apply
     sentence_model = framing_apply.sentence_model_name(framing_model)

@@ -76,7 +76,7 @@ def test_the_framing_model_setting_names_its_choices(monkeypatch):
     monkeypatch.setenv(apply.FRAMING_MODEL_ENV, "e5")
     assert apply.sentence_model_name() == "e5" and apply.sentence_model_name("use") == "use"
     monkeypatch.setenv(apply.FRAMING_MODEL_ENV, "bert")
-    with pytest.raises(ValueError, match="PRESSLENS_FRAMING_MODEL: unknown sentence framing model 'bert'"):
+    with pytest.raises(ValueError, match="PRESSLENS_FRAMING_MODEL='bert': unknown framing model, choose one of use, e5"):
         apply.sentence_model_name()
 
 

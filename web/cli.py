@@ -13,10 +13,11 @@ import click
 from annotate.cli import analyze as annotate_cli
 from annotate.cli import labels as cli_labels
 from annotate.cli import suggest as cli_suggest
+from annotate.cli.common import chosen_models, model_options
 from compare import cli as compare_cli
 from corpus import cli as corpus_cli
-from corpus.errors import PresslensError
 from corpus import cli_backup
+from corpus.errors import PresslensError
 
 
 class PresslensGroup(click.Group):
@@ -199,27 +200,35 @@ def users_set_role(db_path: str, username: str, role: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="TCP port.")
 @click.option("--threads", default=4, show_default=True, type=int, help="Worker threads (waitress).")
-def serve_cmd(db_path: str, host: str, port: int, threads: int) -> None:
-    """Serve the web interface with waitress (a production WSGI server)."""
+@model_options
+def serve_cmd(db_path: str, host: str, port: int, threads: int, framing_model: str | None,
+              loaded_model: str | None, speech_model: str | None) -> None:
+    """Serve the web interface with waitress (a production WSGI server).
+
+    The model options choose what the background analyses of uploads suggest with."""
+    import logging
+
     import waitress
 
+    from annotate.models import choices
     from web import create_app
-
-    import logging
 
     # waitress logs one warning per queued request under load; a full pipe would block the server.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     from web.jobs import start_worker
 
+    models = chosen_models(framing_model, loaded_model, speech_model)  # a bad setting stops here, not in a job
     app = create_app({"DATABASE": db_path})
-    # Background analyses run in this process (huey consumer threads, queue file beside the
-    # database): one command serves the site and works through uploads.
-    queue = start_worker(app)
-    click.echo(f"presslens on http://{host}:{port}/  (database {db_path}; Ctrl-C stops)")
-    try:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="presslens")
-    finally:
-        queue.stop()
+    with choices.applied(models):
+        # Background analyses run in this process (huey consumer threads, queue file beside the
+        # database): one command serves the site and works through uploads.
+        queue = start_worker(app)
+        click.echo(f"presslens on http://{host}:{port}/  (database {db_path}; Ctrl-C stops); suggestions: "
+                   + ", ".join(f"{kind} {name}" for kind, name in models.as_dict().items()))
+        try:
+            waitress.serve(app, host=host, port=port, threads=threads, ident="presslens")
+        finally:
+            queue.stop()
 
 
 @click.command("demo-setup")

