@@ -125,6 +125,20 @@ def test_colon_introduced_quote_takes_the_clause_subject():
     assert only(text).speaker.text == "un cadre de la police"
 
 
+@pytest.mark.parametrize("with_parse", [False, True])
+def test_a_sentence_opening_pour_name_gives_that_names_view(parse, with_parse):
+    text = "Pour Place au vélo, la décision « sacrifie les quartiers sud »."
+    span = only(text, doc=parse(text) if with_parse else None)
+    assert span.speaker.text == "Place au vélo" and span.cue.text == "Pour"
+
+
+def test_pour_before_a_date_or_an_ordinary_phrase_names_nobody():
+    for text in ("Pour la suite, la décision « sacrifie les quartiers sud ».",
+                 "Pour 2027, la décision « sacrifie les quartiers sud »."):
+        span = only(text)
+        assert span.speaker is None, span.speaker
+
+
 def test_nested_quotes_stay_inside_their_parent():
     text = "Il explique que le logiciel a « des fonctionnalités plus « sensibles » » que prévu."
     assert only(text).text == "« des fonctionnalités plus « sensibles » »"

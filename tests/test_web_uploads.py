@@ -60,6 +60,19 @@ def test_reading_an_html_file_prefills_title_and_date_before_adding(client, worl
     assert counts(appdb) == (2, 0)  # reading stores nothing
 
 
+def test_reading_a_text_file_prefills_its_headline_and_language(client, world, appdb):
+    as_user(client, "curator")
+    token = csrf(client, "/articles/new")
+    response = client.post("/articles/new", content_type="multipart/form-data", data={
+        "csrf_token": token, "step": "preview", "story": "auto",
+        "file": (io.BytesIO(ARTICLE.encode()), "briefcam.txt")})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'value="Briefcam : la police utilise le logiciel depuis 2015"' in page
+    assert '<option value="fr" selected>' in page
+    assert counts(appdb) == (2, 0)
+
+
 @pytest.mark.parametrize("form, field, message", [
     ({"text": ""}, "text", "nothing to add"),
     ({"text": "   \n\t  "}, "text", "nothing to add"),

@@ -16,7 +16,9 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
+from corpus import lang as langmod
 from corpus import readers
+from corpus.batch import guess_title
 from corpus.errors import Invalid
 from corpus.fetch import FetchError, fetch
 from corpus.ingest import ingest
@@ -100,9 +102,12 @@ def _first_article(items, field: str, name: str) -> Draft:
 
 
 def _draft_of(item: ArticleInput, name: str) -> Draft:
-    return Draft(text=item.text, source=name, title=item.title or "", outlet=item.outlet or "",
-                 published_at=(item.published_at or "")[:10], lang=item.lang or "", url=item.url or "",
-                 author=item.author or "")
+    """The reader's findings, plus what ingest would decide anyway (a title from the first short
+    line, the detected language), so the form shows them for checking before the article is added."""
+    lang = langmod.normalise(item.lang) or langmod.detect(item.text)
+    return Draft(text=item.text, source=name, title=item.title or guess_title(item.text, []) or "",
+                 outlet=item.outlet or "", published_at=(item.published_at or "")[:10],
+                 lang=lang if lang in LANGS else "", url=item.url or "", author=item.author or "")
 
 
 def apply_fields(draft: Draft, form) -> Draft:

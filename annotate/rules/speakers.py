@@ -32,6 +32,10 @@ SKIP_FR = set(
 SKIP_EN = set("also then later again however on monday tuesday wednesday thursday friday saturday sunday yesterday today earlier".split())
 PRONOUNS = set("il elle ils elles on je nous vous he she they we i it".split())
 IMPERSONAL = {"on", "peut-on", "lit-on", "it"}
+# A French sentence opening "Pour <Name>," gives that name's view ("Pour Place au vélo, la décision
+# « sacrifie les quartiers sud »"). Only a capitalised name counts: "Pour la première fois," or
+# "Pour 2027," open no one's view. Up to six words: an organisation's name, not a clause.
+FR_POUR = re.compile(r"\s*(Pour)\s+([A-ZÀ-ÖØ-Þ][\w’'-]*(?:\s+[\w’'-]+){0,5}?)\s*,")
 
 
 @dataclass(frozen=True)
@@ -183,6 +187,9 @@ def _before(text: str, floor: int, pos: int, lang: str) -> Attribution:
         if speaker is None and cue.text.lower().endswith(("ant", "ing")):
             speaker = _agent(text, floor, cue.start, lang)
         return Attribution(speaker, cue)
+    opener = FR_POUR.match(text, floor, pos) if lang == "fr" else None
+    if opener:  # « Pour Place au vélo, la décision « sacrifie … » »: the opinion is the named one's
+        return Attribution(ref(text, *opener.span(2)), ref(text, *opener.span(1)))
     lead = text[floor:pos].rstrip()
     if lead.endswith(":"):
         comma = max(lead.rfind(","), lead.rfind(";"))
