@@ -94,3 +94,14 @@ def test_report_lists_kinds_additions_cuts_rewordings_and_changed_quotes(client,
     assert "Selon Disclose, le contrat date de 2015." in html    # only in A: what B left out
     assert "<del>secrètement</del>" in html and "<ins>illégalement</ins>" in html  # the paraphrase's diff
     assert "@media print" in client.get("/static/report.css").get_data(as_text=True)
+
+
+def test_the_report_heading_and_date_follow_the_readers_language(client, world):
+    as_user(client, "curator")
+    path = f"/stories/{world['story']}/report"
+    english = client.get(path, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    french = client.get(path, headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert re.search(r"<h1>Comparison report: [^<]+</h1>", english)
+    assert re.search(r"<h1>Rapport de comparaison\u00a0: [^<]+</h1>", french)  # French puts a space before ":"
+    made = re.search(r"Produit le (.+?) à partir", french).group(1)
+    assert "T" not in made and re.search(r"\d{4}", made), made  # a date as French writes it, not ISO

@@ -90,11 +90,24 @@ def translate(key: str, locale: str | None = None, **params) -> str:
     return text.format(**params) if params else text
 
 
+def moment(iso: str | None) -> str:
+    """A stored UTC timestamp ("2026-11-29T18:47:03+00:00") as this locale writes a date and time
+    ("29 nov. 2026, 18:47:03"); "—" when there is none or it does not parse."""
+    from datetime import datetime
+
+    from flask_babel import format_datetime
+
+    try:
+        return format_datetime(datetime.fromisoformat(iso), "medium") if iso else "—"
+    except ValueError:
+        return "—"
+
+
 def init_app(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compile_catalogues())
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config.get("DEFAULT_LOCALE", "en"))
     Babel(app, locale_selector=get_locale)
-    app.jinja_env.globals.update(_=translate, get_locale=get_locale)
+    app.jinja_env.globals.update(_=translate, get_locale=get_locale, moment=moment)
 
 
 def localized_scheme(db, project_id: int | None) -> list:
