@@ -212,3 +212,13 @@ def test_other_languages_never_read_the_english_annotators_word_rates():
     en = loaded.token_matrix(text, toks, "en", zeros, zeros, 0.0, known)
     assert not fr[:, cols].any() and en[:, cols].any()  # "radical", "une", "et" are known English-side
     assert loaded.token_part("fr") == "token_blank" and loaded.token_part("en") == "token"
+
+
+def test_a_french_elision_is_split_from_its_word():
+    text = "Les associations d'usagers dénoncent un recul ; l’État s'est tu jusqu'à hier."
+    words = [t.text for t in loaded.tokens(text)]
+    assert words[:4] == ["Les", "associations", "usagers", "dénoncent"]
+    assert "État" in words and "est" in words and "à" in words and "don't" in [t.text for t in loaded.tokens("I don't")]
+    assert all(text[t.start:t.end] == t.text for t in loaded.tokens(text))
+    # the joined "d'usagers" was an unseen string, tagged loaded where "des usagers" was not
+    assert "usagers" not in [w.text for w in loaded.loaded_spans("Les associations d'usagers dénoncent un recul historique.", "fr")]
