@@ -133,6 +133,10 @@ def test_decoder_gives_an_impersonal_or_passive_cue_no_speaker():
     ("James Ortiz, one of four council members, said that the plan would ruin shops.",
      "one of four council members,", "James Ortiz"),
     ("Mr. Scott, who chairs the panel, said that the bill was fair.", "who", "Mr. Scott"),
+    ("James Ortiz, one of four council members, said that the plan would ruin shops.",
+     "James Ortiz, one of four council members,", "James Ortiz"),
+    ("Jane Doe, a spokeswoman for the agency, said that the figures were wrong.",
+     "Jane Doe, a spokeswoman for the agency", "Jane Doe"),
     # a trailing comma is not part of who spoke; an outlet in capitals is not a time word
     ("The mayor, Linda Park, said that the plan was vital.", "The mayor, Linda Park,", "The mayor, Linda Park"),
     ("USA TODAY said that the figures were wrong.", "USA TODAY", "USA TODAY"),

@@ -85,6 +85,9 @@ def _apposed_name(toks: list[Token], r: Run) -> Run:
     """"James Ortiz, one of four council members, told …": a source that is a common noun
     phrase right after "Name," at the start of its sentence is that name's apposition, so the
     speaker is the name."""
+    inner = _name_then_apposition(toks, r)
+    if inner is not None:  # "James Ortiz, one of four council members" (both in the source)
+        return Run(r.kind, r.first, inner - 1, r.prob)
     comma = r.first - 1
     if comma < 1 or toks[comma].text != "," or toks[r.first].text not in APPOSITION_HEADS:
         return r
@@ -97,6 +100,19 @@ def _apposed_name(toks: list[Token], r: Run) -> Run:
             w[:1].isupper() or (w == "." and p.lower() in TITLES) for p, w in zip([""] + name, name)):
         return Run(r.kind, start, comma - 1, r.prob)
     return r
+
+
+def _name_then_apposition(toks: list[Token], r: Run) -> int | None:
+    """The comma's index when the source is "Name, <apposition>" (a capitalised name of at most
+    five words, then an apposition head): the name is who spoke."""
+    for i in range(r.first + 1, min(r.last, r.first + 5) + 1):
+        if toks[i].text == ",":
+            name = [toks[k].text for k in range(r.first, i)]
+            named = all(w[:1].isupper() or (w == "." and p.lower() in TITLES) for p, w in zip([""] + name, name))
+            head = toks[i + 1].text if i + 1 <= r.last else ""
+            ok = named and name[0].lower() not in OPENERS | FUNCTION and head.lower() in APPOSITION_HEADS
+            return i if ok else None
+    return None
 
 
 LEAD = frozenset("by to on after before but and or of in for with at from as that while when if because so "
