@@ -274,3 +274,21 @@ def test_a_statement_with_only_an_impersonal_cue_is_not_stored_as_speech():
     text = "The minister said that the chair would resign."
     toks, tags = _tagged(text, {"The minister": "SOURCE", "said": "CUE", "that the chair would resign": "CONTENT"})
     assert _is_speech(decode.attributions(text, toks, tags, [0.9] * len(toks), cue_words())[0], "en")
+
+
+@pytest.mark.parametrize("text", [
+    "The company sells its speaker “Echo Home” in ten countries.",
+    "Fans queued for the new “Galaxy Fold” phone on Friday.",
+])
+def test_an_english_product_name_in_quotation_marks_is_not_stored_as_a_quotation(text):
+    from annotate.models.speech import apply
+
+    assert apply.quotation_spans(text, "en") == []
+
+
+def test_an_unattributed_quotation_of_several_words_is_still_stored():
+    from annotate.models.speech import apply
+
+    text = "“We will not give up on this town, not now and not ever.”"
+    spans = apply.quotation_spans(text, "en")
+    assert [s.text for s in spans] == [text] and spans[0].speaker is None

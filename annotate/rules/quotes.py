@@ -114,7 +114,7 @@ def _direct(text: str, q: tuple[int, int], sents, lang: str, doc) -> list[Span]:
 
         att = nlp.refine_attribution(doc, text, att, q)
     n_words = len(re.findall(r"\w+", inner))
-    if _is_term(text, q, inner, lang) and att.cue is None:
+    if is_term(text, q, inner, lang) and att.cue is None:
         return []
     if n_words <= 3 and att.cue is None and att.speaker is None:
         return []
@@ -137,9 +137,9 @@ def _dash_before(text: str, start: int) -> int:
     return start - len(m.group()) if m else start
 
 
-def _is_term(text: str, q: tuple[int, int], inner: str, lang: str) -> bool:
+def is_term(text: str, q: tuple[int, int], inner: str, lang: str) -> bool:
     """A name or a term in quotation marks: right after a naming word (baptisé, called) or a
-    determiner, short, and with no clause punctuation inside."""
+    determiner, short, and with no clause punctuation inside (also the learned speech path's test)."""
     before = text[max(0, q[0] - 40):q[0]]
     naming = lexicon.FR_NAMING if lang == "fr" else lexicon.EN_NAMING
     if naming.search(before):

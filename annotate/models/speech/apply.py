@@ -7,9 +7,12 @@ tagger on French direct speech; the tagger was trained on English news only.
 """
 from __future__ import annotations
 
+import re
+
 from annotate.models.speech import decode
 from annotate.models.speech.choice import find_attributions, model_choice
-from annotate.rules import lexicon
+from annotate.models.speech.features import cue_words
+from annotate.rules import lexicon, quotes
 from annotate.rules.spans import Ref, Span, make_span
 
 LANGS = frozenset({"en"})  # languages whose quotations the tagger decides
@@ -22,7 +25,7 @@ def quotation_spans(text: str, lang: str) -> list[Span]:
     out = []
     name = f"speech:{model_choice()}"
     for k, att in enumerate(find_attributions(text, lang)):
-        if not _is_speech(att, lang):
+        if not _is_speech(att, lang) or not _carries_speech(text, att, lang):
             continue
         source = att.speaker or att.source
         speaker = Ref(source.start, source.end, source.text) if source else None
@@ -47,6 +50,27 @@ def _is_speech(att, lang: str) -> bool:
         return False  # "The works are expected to begin in March": nobody is reported as saying it
     sourcing = lexicon.FR_SOURCING if lang == "fr" else lexicon.EN_SOURCING
     return not (att.cue is not None and sourcing.search(att.cue.text))
+
+
+def _carries_speech(text: str, att, lang: str) -> bool:
+    """A direct attribution without a known reporting verb is speech only through its quotation
+    marks, so it needs a pair holding speech, as the rules ask (annotate.rules.quotes): more than
+    three words and not a name or term. "its speaker “Echo Home” in ten countries" and "queued
+    for the new “Galaxy Fold” phone" quote products, however the tagger read them."""
+    if not att.direct or (att.cue is not None and _reporting(att.cue.text)):
+        return True
+    for a, b in quotes.quote_marks(text):
+        inner = text[a + 1:b - 1] if b - a > 1 else ""
+        if a < att.content.end and att.content.start < b and len(re.findall(r"\w+", inner)) > 3 \
+                and not quotes.is_term(text, (a, b), inner, lang):
+            return True
+    return False
+
+
+def _reporting(cue: str) -> bool:
+    """Whether a cue holds a reporting verb: the rules' list or a cue word of the tagger's training."""
+    known = lexicon.EN_CUES | cue_words()
+    return any(w in known for w in re.findall(r"\w+", cue.lower()))
 
 
 def learned_quotes(text: str, lang: str, rule_quotes: list[Span]) -> list[Span]:
