@@ -158,3 +158,4 @@ def test_a_new_teacher_without_a_project_gets_a_hint_not_a_dead_end(client, appd
     html = client.get("/classes").get_data(as_text=True)
     assert 'id="no-project-hint"' in html and 'href="/projects"' in html
     assert "your teacher will set one" not in html
+    assert "form below" not in html and 'id="publish-form"' not in html  # no form, so no pointer to one
