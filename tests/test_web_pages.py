@@ -149,6 +149,24 @@ def test_projects_create_members_stories_by_curator_only(client, world, appdb):
     assert denied.status_code == 403
 
 
+def test_a_teacher_adds_a_whole_class_at_once_and_a_bad_id_adds_nobody(client, world, appdb):
+    api = as_user(client, "curator")
+    project_id = int(client.post("/projects", data={"name": "Classe", "csrf_token": api.token})
+                     .headers["Location"].rsplit("/", 1)[1])
+    page = client.get(f"/projects/{project_id}").get_data(as_text=True)
+    assert 'id="add-members"' in page and 'name="user_id" value="{}"'.format(world["users"]["annotator2"]) in page
+    students = [world["users"]["annotator"], world["users"]["annotator2"], world["users"]["outsider"]]
+    bad = client.post(f"/projects/{project_id}/members",
+                      data={"user_id": [*students, 99999], "role": "annotator", "csrf_token": api.token})
+    assert bad.status_code == 404
+    assert all(labels_store.member_role(appdb, project_id, u) is None for u in students)  # all or none
+    client.post(f"/projects/{project_id}/members", data={"user_id": students, "role": "annotator", "csrf_token": api.token})
+    assert [labels_store.member_role(appdb, project_id, u) for u in students] == ["annotator"] * 3
+    page = client.get(f"/projects/{project_id}").get_data(as_text=True)
+    assert 'name="user_id" value="{}"'.format(world["users"]["annotator2"]) not in page  # members are not offered again
+    assert client.post(f"/projects/{project_id}/members", data={"role": "annotator", "csrf_token": api.token}).status_code == 400
+
+
 def test_curate_page_lists_disagreements_and_sets_gold(client, world, appdb):
     pid = world["pa"][0]["id"]
     for user, label in (("annotator", "sourced_fact"), ("annotator2", "editorial_framing")):

@@ -52,16 +52,24 @@ def detail(project_id: int):
         readable = readable_story_ids(db, g.user)
         context["all_stories"] = [s for s in data.story_summaries(db, None if readable is None else sorted(readable))
                                   if s["id"] not in story_ids]
-        context["all_users"] = auth_store.list_users(db)
+        members = {m["user_id"] for m in context["members"]}
+        context["candidates"] = [u for u in auth_store.list_users(db) if u.id not in members and u.active]
     return render_template("project.html", **context)
 
 
 @bp.post("/<int:project_id>/members")
 @login_required
 def add_member(project_id: int):
+    """Add the ticked accounts (one or a whole class) with one role; all or none of them."""
     db = get_db()
     project_access(db, g.user, project_id, need="curate")
-    labels_store.add_member(db, project_id, form_int("user_id"), request.form.get("role", "annotator"))
+    raw = request.form.getlist("user_id")
+    if not raw or not all(r.isdigit() for r in raw):
+        abort(400, description="user_id: tick at least one account")
+    role = request.form.get("role", "annotator")
+    with db.atomic():  # a bad id or role leaves the project as it was
+        for user_id in dict.fromkeys(int(r) for r in raw):
+            labels_store.add_member(db, project_id, user_id, role)
     return redirect(url_for("projects.detail", project_id=project_id))
 
 
