@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -16,6 +17,30 @@ from annotate.rules import framing as _rules
 from annotate.rules import quotes as _quotes
 
 WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+# French elided articles, pronouns and conjunctions before an apostrophe (l'État, qu'il, jusqu'à).
+ELISION = re.compile(r"(?:[dlcjmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)['’](?=\w)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of a passage (code-point offsets) as the loaded-word taggers read it."""
+    start: int
+    end: int
+    text: str
+
+
+def tokens(text: str) -> list[Token]:
+    """Words of `text` (letters/digits joined by inner hyphens or apostrophes) with offsets; a
+    French elision is its own word ("d'usagers" -> "usagers"): the joined form is a string the
+    word vectors never saw as a word, and it was tagged loaded where "des usagers" was not."""
+    out = []
+    for m in WORD.finditer(text):
+        cut = ELISION.match(m.group())
+        start = m.start() + (cut.end() if cut else 0)
+        out.append(Token(start, m.end(), text[start:m.end()]))
+    return out
+
 
 # Closed-class cue words. First/second person marks the writer addressing the reader; modals and
 # evaluative adverbs mark judgement; reporting verbs mark someone else's words (CheckThat's

@@ -16,8 +16,6 @@ Words inside quotation spans are the speaker's, never the outlet's: they are not
 """
 from __future__ import annotations
 
-import re
-
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,27 +53,7 @@ class LoadedSpan:
     kind: str = "loaded"
 
 
-# French elided articles, pronouns and conjunctions before an apostrophe (l'État, qu'il, jusqu'à).
-ELISION = re.compile(r"(?:[dlcjmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)['’](?=\w)", re.I)
-
-
-@dataclass(frozen=True)
-class Token:
-    start: int
-    end: int
-    text: str
-
-
-def tokens(text: str) -> list[Token]:
-    """Words of `text` (letters/digits joined by inner hyphens or apostrophes) with offsets; a
-    French elision is its own word ("d'usagers" -> "usagers"): the joined form is a string the
-    word vectors never saw as a word, and it was tagged loaded where "des usagers" was not."""
-    out = []
-    for m in features.WORD.finditer(text):
-        cut = ELISION.match(m.group())
-        start = m.start() + (cut.end() if cut else 0)
-        out.append(Token(start, m.end(), text[start:m.end()]))
-    return out
+Token, tokens = features.Token, features.tokens  # the tagger's words (features.py: elisions split)
 
 
 class KnownWords:
