@@ -95,3 +95,23 @@ def test_project_scope_counts_only_that_projects_labels(story):
     assert stats.stats(db)["stories"][0]["outlets"][0]["by_passages"] != {"editorial_framing": 1.0}
     with pytest.raises(store.NotFound, match="in project"):
         stats.stats(db, story["sid"] + 1, project_id=p1)
+
+
+def test_a_suggested_passage_label_and_its_quote_span_count_as_one_quotation_with_its_speaker(db):
+    text = "« C'est une erreur », a déclaré la ministre.\n"
+    other = "La ministre a parlé d'une « erreur ».\n"
+    a, b = make_article(db, text, "A", passages="lines"), make_article(db, other, "B", passages="lines")
+    pa, pb = passages_of(db, a), passages_of(db, b)
+    sid = make_story(db, [a, b])
+    make_alignment_run(db, sid, [(pa[0]["id"], pb[0]["id"], "quoted")])
+    for passage, body in ((pa[0], text), (pb[0], other)):
+        store.add_label(db, passage["id"], "quotation", source="model", prob=0.8)  # the passage label
+        s, e = body.index("«"), body.index("»") + 1
+        spk = body.index("la ministre") if "la ministre" in body else body.index("La ministre")
+        store.add_label(db, passage["id"], "quotation", source="rule", prob=0.9, start=s, end=e,
+                        speaker_start=spk, speaker_end=spk + 11)
+    story = stats.stats(db, sid)["stories"][0]
+    assert story["quoted"]["quotations"] == 2 and story["quoted"]["unattributed"] == 0
+    changed, = story["changed_quotes"]
+    assert changed["a_quote"] == "« C'est une erreur »" and changed["b_quote"] == "« erreur »"
+    assert changed["a_speaker"] == "la ministre" and changed["changes"] == ["edited"]

@@ -57,6 +57,11 @@ def passage_labels(rows: list[dict], bounds: dict[str, tuple[int, int]]) -> tupl
     for r in human + machine:
         if r["label"] == "quotation":
             quotes[r["passage_id"]].append(r)
+    for pid, found in quotes.items():
+        # A passage's quotations are its quotation spans, in text order; the whole-passage label
+        # counts only where no span says more (else one quote counts twice, once with no speaker).
+        spans = sorted((r for r in found if not r["whole"]), key=lambda r: r["start"])
+        quotes[pid] = spans or found
     return classes, basis, quotes
 
 

@@ -7,7 +7,7 @@ import sys
 import click
 
 from annotate.cli.common import as_json_option, domain_errors, echo_json, open_db, user_id
-from corpus.cli import db_option
+from corpus.cli import db_option, safe
 
 
 @click.command("propagate")
@@ -197,8 +197,13 @@ def stats_cmd(db_path, story_id, project_id, as_json) -> None:
             adds = len(o["additions"]) if o["additions"] is not None else "n/a"
             click.echo(f"  {o['outlet'] or '?':<28} {shares}; additions: {adds}")
         q = story["quoted"]
-        click.echo(f"  quoted: {q['distinct']} source(s), entropy {q['entropy_bits']} bits; "
-                   f"changed quotes: {len(story['changed_quotes'])}")
+        who = ", ".join(f"{safe(s['speaker'])} {s['count']}" for s in q["speakers"]) or "nobody named"
+        click.echo(f"  quoted ({q['quotations']} quotation(s), {q['unattributed']} unattributed; "
+                   f"entropy {q['entropy_bits']} bits): {who}")
+        click.echo(f"  changed quotes: {len(story['changed_quotes'])}")
+        for c in story["changed_quotes"]:
+            click.echo(f"    {safe(c['a_outlet'] or '?')} → {safe(c['b_outlet'] or '?')} ({', '.join(c['changes'])}): "
+                       f"{safe(c['a_quote'])} → {safe(c['b_quote'])}")
 
 
 commands: list[click.Command] = [propagate_cmd, assign_cmd, agreement_cmd, adjudicate_cmd, export_cmd,
