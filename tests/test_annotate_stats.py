@@ -115,3 +115,14 @@ def test_a_suggested_passage_label_and_its_quote_span_count_as_one_quotation_wit
     changed, = story["changed_quotes"]
     assert changed["a_quote"] == "« C'est une erreur »" and changed["b_quote"] == "« erreur »"
     assert changed["a_speaker"] == "la ministre" and changed["changes"] == ["edited"]
+
+
+def test_the_stats_command_names_who_is_quoted_and_each_changed_quote(story, db_path):
+    from click.testing import CliRunner
+
+    from web.cli import main
+
+    out = CliRunner().invoke(main, ["stats", "--story", str(story["sid"]), "--db", str(db_path)]).output
+    assert "Anne Dupont 1" in out and "Disclose 1" in out and "Le ministre 1" in out
+    assert "changed quotes: 1" in out and "Disclose → RP (attributed_differently, paraphrased)" in out
+    assert "« Nous avons été trompés »" in out
