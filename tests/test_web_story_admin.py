@@ -93,6 +93,7 @@ def test_report_lists_kinds_additions_cuts_rewordings_and_changed_quotes(client,
     assert "Une dérive inquiétante pour nos libertés." in html  # only in B: an addition
     assert "Selon Disclose, le contrat date de 2015." in html    # only in A: what B left out
     assert "<del>secrètement</del>" in html and "<ins>illégalement</ins>" in html  # the paraphrase's diff
+    assert 'id="report-everywhere"' in html and "What every outlet reports (in Disclose&#39;s words)" in html
     assert "@media print" in client.get("/static/report.css").get_data(as_text=True)
 
 
@@ -105,3 +106,21 @@ def test_the_report_heading_and_date_follow_the_readers_language(client, world):
     assert re.search(r"<h1>Rapport de comparaison\u00a0: [^<]+</h1>", french)  # French puts a space before ":"
     made = re.search(r"Produit le (.+?) à partir", french).group(1)
     assert "T" not in made and re.search(r"\d{4}", made), made  # a date as French writes it, not ISO
+
+
+def test_the_report_lists_what_every_outlet_reports_once():
+    from web.report import build_report
+
+    def article(aid, texts):
+        return {"id": aid, "outlet": aid.upper(), "content": [{"id": f"{aid}{k}", "seq": k, "text": t}
+                                                              for k, t in enumerate(texts)]}
+
+    arts = [article("a", ["The bridge reopens in May.", "Tolls rise.", "Only in A."]),
+            article("b", ["The bridge reopens in May.", "Tolls go up."]),
+            article("c", ["The bridge will reopen in May."])]
+    aligns = [{"a": "a0", "b": "b0", "kind": "verbatim", "score": 1.0},
+              {"a": "a0", "b": "c0", "kind": "verbatim", "score": 0.95},
+              {"a": "a1", "b": "b1", "kind": "verbatim", "score": 0.9}]
+    everywhere = build_report(arts, aligns)["everywhere"]
+    assert everywhere["outlet"] == "A" and [p["text"] for p in everywhere["items"]] == ["The bridge reopens in May."]
+    assert build_report(arts[:1], [])["everywhere"]["outlet"] is None  # one article: nothing to compare

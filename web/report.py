@@ -1,7 +1,7 @@
 """The printable comparison report: what a fact-checker attaches to a verdict.
 
 Pure: it takes the compare page's columns (articles with content passages) and the ordered
-alignment list, and says, per outlet, what it added (no counterpart anywhere), what it left out
+alignment list, and says what every outlet reports, per outlet what it added (no counterpart anywhere), what it left out
 (passages of each other outlet with no counterpart in it), which aligned passages were reworded
 (with their word diff, or what carried over across languages) and which quotes changed.
 """
@@ -18,13 +18,14 @@ MAX_ITEMS = 60  # per list: a report stays printable; the page says how many wer
 
 
 def build_report(articles: list[dict], alignments: list[dict]) -> dict:
-    """{"outlets", "kinds", "added", "cut", "reworded", "quotes"} for the report template."""
+    """{"kinds", "everywhere", "added", "cut", "reworded", "quotes"} for the report template."""
     where = {p["id"]: (a, p) for a in articles for p in a["content"]}
     reach: dict[str, set[str]] = {pid: set() for pid in where}
     for al in alignments:
         reach[al["a"]].add(where[al["b"]][0]["id"])
         reach[al["b"]].add(where[al["a"]][0]["id"])
-    return {"kinds": _kinds(where, alignments), "added": _added(articles, reach), "cut": _cut(articles, reach),
+    return {"kinds": _kinds(where, alignments), "everywhere": _everywhere(articles, reach),
+            "added": _added(articles, reach), "cut": _cut(articles, reach),
             "reworded": _capped([_reworded(where, al) for al in alignments if al["kind"] in REWORDED_KINDS]),
             "quotes": _capped(_quotes(where, alignments))}
 
@@ -43,6 +44,15 @@ def _kinds(where: dict, alignments: list[dict]) -> list[dict]:
         key = (name(where[al["a"]][0]), name(where[al["b"]][0]))
         pairs.setdefault(key, Counter())[al["kind"]] += 1
     return [{"a": a, "b": b, "counts": dict(c), "total": sum(c.values())} for (a, b), c in pairs.items()]
+
+
+def _everywhere(articles: list[dict], reach: dict) -> dict:
+    """What every outlet reports: the first outlet's passages with a counterpart in each other
+    one (in its words; the columns and the reworded list show how the others put it)."""
+    if len(articles) < 2:
+        return {"outlet": None, **_capped([])}
+    others = {a["id"] for a in articles[1:]}
+    return {"outlet": name(articles[0]), **_capped([p for p in articles[0]["content"] if others <= reach[p["id"]]])}
 
 
 def _added(articles: list[dict], reach: dict) -> list[dict]:
