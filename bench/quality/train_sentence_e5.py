@@ -1,19 +1,18 @@
 """Train the e5 sentence-framing model: LoRA on the first layers of multilingual-e5-small + a head.
 
-    nice -n 10 python bench/quality/train_sentence_e5.py train --tag babe_ed_lr1e3_e2 --lr 1e-3 --epochs 2 --babe editorial
-        --cache /tmp/presslens-cache/sent4      (one command)
-    python bench/quality/train_sentence_e5.py save --tag babe_ed_lr1e3_e2 --epoch 1 --threshold 0.5
-        --cache /tmp/presslens-cache/sent4      (one command)
+    nice -n 10 python bench/quality/train_sentence_e5.py train --tag r8l8_lr1e3_e2 --lr 1e-3 --epochs 2
+    python bench/quality/train_sentence_e5.py save --tag r8l8_lr1e3_e2 --epoch 1 --threshold 0.5
 
-(the shipped weights; `--epoch` counts from 0; ~6 min an epoch on one shared core with BABE, 5,219
-sentences). The grid tried and the figures: MODEL_CARD.md, "Sentence model on e5".
+(the shipped weights; `--epoch` counts from 0; ~9 min an epoch on one shared core). `--babe
+editorial` adds BABE SG2's train part with its opinion labels (fact vs writer's opinion, 1,976
+sentences; BABE's salted-hash test fifth is never read here): tried in the fourth session, not
+adopted. The grid tried and the figures: MODEL_CARD.md, "Sentence model on e5".
 
-Training data: CheckThat! 2025 train_{en,de,it} (3,243 sentences) and, with `--babe editorial`,
-BABE SG2's train part with its opinion labels (fact vs writer's opinion, 1,976 sentences; BABE's
-salted-hash test fifth is never read here). Tuning: dev_{en,de,it} (mean macro-F1, threshold and
-epoch chosen there). dev_test is never read here (eval_framing.py scores it). One thread (the
-machine is shared), fixed seeds; each epoch's LoRA matrices, head and dev probabilities are kept
-under <cache>/<tag>/ so `save` needs no retraining.
+Training data: CheckThat! 2025 train_{en,de,it} (3,243 sentences), + BABE if asked. Tuning:
+dev_{en,de,it} (mean macro-F1, threshold and epoch chosen there). dev_test is never read here
+(eval_framing.py scores it). One thread (the machine is shared), fixed seeds; each epoch's LoRA
+matrices, head and dev probabilities are kept under <--cache>/<tag>/ (default
+/tmp/presslens-cache/e5sent) so `save` needs no retraining.
 """
 from __future__ import annotations
 
