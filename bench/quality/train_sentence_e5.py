@@ -3,13 +3,16 @@
     nice -n 10 python bench/quality/train_sentence_e5.py train --tag r8l8_lr1e3_e2 --lr 1e-3 --epochs 2
     python bench/quality/train_sentence_e5.py save --tag r8l8_lr1e3_e2 --epoch 1 --threshold 0.5
 
-(the shipped weights; `--epoch` counts from 0; ~9 min an epoch on one shared core). The grid
-tried and the figures: MODEL_CARD.md, "Sentence model on e5".
+(the shipped weights; `--epoch` counts from 0; ~9 min an epoch on one shared core). `--babe
+editorial` adds BABE SG2's train part with its opinion labels (fact vs writer's opinion, 1,976
+sentences; BABE's salted-hash test fifth is never read here): tried in the fourth session, not
+adopted. The grid tried and the figures: MODEL_CARD.md, "Sentence model on e5".
 
-Training data: CheckThat! 2025 train_{en,de,it} (3,243 sentences). Tuning: dev_{en,de,it} (mean
-macro-F1, threshold and epoch chosen there). dev_test is never read here (eval_framing.py scores
-it). One thread (the machine is shared), fixed seeds; each epoch's LoRA matrices, head and dev
-probabilities are kept under /tmp/presslens-cache/e5sent/<tag>/ so `save` needs no retraining.
+Training data: CheckThat! 2025 train_{en,de,it} (3,243 sentences), + BABE if asked. Tuning:
+dev_{en,de,it} (mean macro-F1, threshold and epoch chosen there). dev_test is never read here
+(eval_framing.py scores it). One thread (the machine is shared), fixed seeds; each epoch's LoRA
+matrices, head and dev probabilities are kept under <--cache>/<tag>/ (default
+/tmp/presslens-cache/e5sent) so `save` needs no retraining.
 """
 from __future__ import annotations
 
@@ -105,15 +108,34 @@ def predict(tok, bert, head, texts: list[str], max_length: int, size: int = 64) 
     return out
 
 
+def training_rows(babe: str) -> tuple[list[str], list[bool]]:
+    """CheckThat train_{en,de,it} (SUBJ = framing), then BABE's train part if asked: 'editorial' =
+    fact vs writer's opinion, 'mixed' = fact vs (writer's opinion or mixed). BABE's salted-hash test
+    fifth (_framing_data.babe_part) is never read here; "No agreement" rows are dropped."""
+    rows = [(r["text"], r["label"] == "SUBJ") for lang in LANGS for r in d.checkthat("train", lang)]
+    if babe != "none":
+        opinion = ("editorial", "mixed") if babe == "mixed" else ("editorial",)
+        rows += [(r["text"], r["derived_fact_vs_editorial"] in opinion) for r in d.babe("train")
+                 if r["derived_fact_vs_editorial"] in ("fact", *opinion)]
+    return [t for t, _ in rows], [f for _, f in rows]
+
+
+def training_note(babe: str) -> str:
+    """The training data in words, as stored with the weights."""
+    texts, _ = training_rows(babe)
+    extra = {"none": "", "editorial": " + BABE SG2 train part, fact vs writer's opinion",
+             "mixed": " + BABE SG2 train part, fact vs writer's opinion or mixed"}[babe]
+    return f"CheckThat! 2025 train_en + train_de + train_it{extra} ({len(texts):,} sentences)"
+
+
 def train(args) -> None:
     import torch
     torch.set_num_threads(1)
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
     tok, bert, adapters, head = build(args)
-    rows = [r for lang in LANGS for r in d.checkthat("train", lang)]
-    texts = [r["text"] for r in rows]
-    y = torch.tensor([r["label"] == "SUBJ" for r in rows], dtype=torch.float32)
+    texts, flags = training_rows(args.babe)
+    y = torch.tensor(flags, dtype=torch.float32)
     dev = {lang: d.checkthat("dev", lang) for lang in LANGS}
     lora_params = [p for a in adapters.values() for p in (a.A, a.B)]
     opt = torch.optim.AdamW([{"params": lora_params, "lr": args.lr},
@@ -121,7 +143,7 @@ def train(args) -> None:
     lengths = [len(tok.tokenize(t)) for t in texts]
     steps = args.epochs * math.ceil(len(texts) / args.batch)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / (0.1 * steps)) * max(0.0, 1 - s / steps))
-    out = CACHE / args.tag
+    out = Path(args.cache) / args.tag
     out.mkdir(parents=True, exist_ok=True)
     (out / "args.json").write_text(json.dumps(vars(args)))
     for epoch in range(args.epochs):
@@ -164,8 +186,8 @@ def save(args) -> None:
     from annotate.models.framing import sentence_e5, weights
     from compare.embed import E5_MODEL_ID
 
-    run = json.loads((CACHE / args.tag / "args.json").read_text())
-    z = np.load(CACHE / args.tag / f"epoch{args.epoch}.npz", allow_pickle=False)
+    run = json.loads((Path(args.cache) / args.tag / "args.json").read_text())
+    z = np.load(Path(args.cache) / args.tag / f"epoch{args.epoch}.npz", allow_pickle=False)
     dev = {lang: d.checkthat("dev", lang) for lang in LANGS}
     scores = dev_scores(dev, {lang: z[f"dev_{lang}"] for lang in LANGS}, fixed=args.threshold)
     tables = {}
@@ -177,7 +199,7 @@ def save(args) -> None:
     meta = {"encoder": "e5", "encoder_model_id": E5_MODEL_ID, "layers": run["layers"],
             "max_length": run["max_length"], "lora_rank": run["rank"], "lora_alpha": run["alpha"],
             "lora_targets": list(TARGETS), "pooling": "mean of the last kept layer", "prefix": "query: ",
-            "training": "CheckThat! 2025 train_en + train_de + train_it (3,243 sentences)",
+            "training": training_note(run.get("babe", "none")),
             "tuning": "CheckThat! 2025 dev_en/de/it (mean macro-F1)", "recipe": run, "epoch": args.epoch,
             "dev_tuned_on": scores, "licence": "derived from CheckThat! 2025 (CC BY-NC-SA 4.0)"}
     path = weights.WEIGHTS_DIR / sentence_e5.MODEL_FILE
@@ -199,6 +221,9 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--max-length", type=int, default=128)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--babe", choices=("none", "editorial", "mixed"), default="none",
+                    help="add BABE SG2 train-part opinion labels (editorial: fact vs writer's opinion)")
+    ap.add_argument("--cache", default=str(CACHE), help="folder of the runs (one subfolder per tag)")
     ap.add_argument("--epoch", type=int, help="save: which epoch of the run")
     ap.add_argument("--threshold", type=float, default=0.5, help="save: decision threshold (chosen on dev)")
     args = ap.parse_args()
