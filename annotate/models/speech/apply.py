@@ -22,7 +22,7 @@ def quotation_spans(text: str, lang: str) -> list[Span]:
     out = []
     name = f"speech:{model_choice()}"
     for k, att in enumerate(find_attributions(text, lang)):
-        if not _is_speech(att, lang):
+        if not _is_speech(att, lang, text):
             continue
         source = att.speaker or att.source
         speaker = Ref(source.start, source.end, source.text) if source else None
@@ -36,17 +36,23 @@ def quotation_spans(text: str, lang: str) -> list[Span]:
     return out
 
 
-def _is_speech(att, lang: str) -> bool:
+def _is_speech(att, lang: str, text: str) -> bool:
     """Reported speech needs someone reporting it: an indirect statement with neither cue nor
     source, or with only an impersonal or passive cue ("are expected to", "seemed"), is the
-    outlet's own sentence, and one introduced by "according to" / "selon" is a
-    sourced fact in presslens's scheme (PolNeAR counts both as attributions)."""
+    outlet's own sentence. One introduced by "according to" / "selon" a document ("according to
+    court filings") is a sourced fact (annotate.rules.facts finds it); "according to" a person or
+    an organisation ("according to the ministry") stays speech with its speaker, as the rules
+    treat it (annotate.rules.reported). PolNeAR counts all of these as attributions. `text` is
+    the text the attribution's offsets index."""
     if att.direct:
         return True
     if att.source is None and (att.cue is None or decode.IMPERSONAL.fullmatch(att.cue.text)):
         return False  # "The works are expected to begin in March": nobody is reported as saying it
     sourcing = lexicon.FR_SOURCING if lang == "fr" else lexicon.EN_SOURCING
-    return not (att.cue is not None and sourcing.search(att.cue.text))
+    if att.cue is None or not sourcing.search(att.cue.text):
+        return True
+    documents = lexicon.FR_DOC_SOURCE if lang == "fr" else lexicon.EN_DOC_SOURCE
+    return documents.match(text, att.cue.start) is None
 
 
 def learned_quotes(text: str, lang: str, rule_quotes: list[Span]) -> list[Span]:
