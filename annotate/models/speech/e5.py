@@ -35,13 +35,32 @@ PLAIN_MIN_PROB = 0.7
 
 
 def head_probs(head: dict, x: np.ndarray) -> np.ndarray:
-    """(n, 7) tag probabilities (LABELS order) of word vectors `x` under the head's weights."""
+    """(n, 7) tag probabilities (LABELS order) of one sequence's word vectors `x` under the head:
+    the bidirectional GRU head when the weights have one (gru_* arrays), else the word-by-word
+    perceptron of session 3."""
     z = (x.astype(np.float32) - head["mean"]) / head["std"]
     h = np.maximum(z @ head["w1"] + head["b1"], 0.0)
+    if "gru_f_weight_ih" in head:
+        h = np.concatenate([_gru(h, head, "f"), _gru(h[::-1], head, "b")[::-1], h], axis=1)
     logits = h @ head["w2"] + head["b2"]
     logits -= logits.max(axis=1, keepdims=True)
     p = np.exp(logits)
     return p / p.sum(axis=1, keepdims=True)
+
+
+def _gru(x: np.ndarray, head: dict, way: str) -> np.ndarray:
+    """torch.nn.GRU's recurrence (gates r, z, n in that order) over the rows of `x`, in numpy."""
+    w_ih, w_hh = head[f"gru_{way}_weight_ih"], head[f"gru_{way}_weight_hh"]
+    gi = x @ w_ih.T + head[f"gru_{way}_bias_ih"]
+    b_hh, n = head[f"gru_{way}_bias_hh"], w_hh.shape[1]
+    h, out = np.zeros(n, np.float32), np.empty((len(x), n), np.float32)
+    for t in range(len(x)):
+        gh = w_hh @ h + b_hh
+        r = 1.0 / (1.0 + np.exp(-(gi[t, :n] + gh[:n])))
+        u = 1.0 / (1.0 + np.exp(-(gi[t, n:2 * n] + gh[n:2 * n])))
+        h = (1.0 - u) * np.tanh(gi[t, 2 * n:] + r * gh[2 * n:]) + u * h
+        out[t] = h
+    return out
 
 
 def projected(head: dict, x: np.ndarray) -> np.ndarray | None:
