@@ -16,6 +16,7 @@ opt-in, chosen with PRESSLENS_SPEECH_MODEL=crf-e5 (annotate.models.speech.choice
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -132,9 +133,19 @@ class E5SpeechModel(SpeechModel):
         c0 = toks[0].start
         states = self.encoder([text[c0:toks[-1].end]], [[(t.start - c0, t.end - c0) for t in toks]])[0]
         strings = features.sequence_features(toks, self.cues, lexical=self.lexical, lang=lang, slim=self.slim)
-        xseq = merged(strings, dense_features(head_probs(self.head, states), projected(self.head, states)))
+        # numpy's BLAS threads on these small products fight torch's threads for the next passage:
+        # e5 then took ~3x its CPU time (session 4, bench/quality/speed_speech.py), so one thread
+        with _blas().limit(limits=1, user_api="blas"):
+            xseq = merged(strings, dense_features(head_probs(self.head, states), projected(self.head, states)))
         tags = self.tagger.tag(xseq)
         return tags, [self.tagger.marginal(t, i) if t != "O" else 1.0 for i, t in enumerate(tags)]
+
+
+@functools.lru_cache(maxsize=1)
+def _blas():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 def with_plain(rich: list[Attribution], plain: list[Attribution], min_prob: float = PLAIN_MIN_PROB) -> list[Attribution]:
