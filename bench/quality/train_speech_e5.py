@@ -1,17 +1,19 @@
 """Train the e5 variant of the speech tagger (annotate/models/speech/e5.py) and score it on the
 tuning slice.
 
-Steps: (1) word vectors of PolNeAR train from e5 (cached by e5_speech_encode.py); (2) a
-two-layer perceptron head, word vector -> BIO tag, fitted with torch on one thread;
+Steps: (1) word vectors of PolNeAR train from e5 (cached by e5_speech_encode.py); (2) a head,
+word vectors -> BIO tags, fitted with torch on one thread: the bidirectional GRU of
+speech_gru_head.py (shipped since session 4; its numpy run-time version is checked against
+torch here) or session 3's word-by-word perceptron (--head mlp);
 out-of-fold probabilities for the fitting documents (FOLDS folds by document) and the full-fit
 head's for the tuning slice; (3) the CRF of train_speech.py (same parameters, same
 delexicalised copies) with the head's probabilities as extra float features; (4) the tuning
 slice scored with eval_speech's metrics (TUNING DATA). Seeds: torch.manual_seed(HEAD_SEED)
 before each head fit; folds are documents i with i % FOLDS == k.
 Defaults rebuild the shipped weights into --out (copy e5_head.npz and speech_e5.crfsuite to
-annotate/models/speech/weights/); --words, --pca, --c1 give the other rows of the card's grid.
+annotate/models/speech/weights/); --head, --words, --pca, --c1 give the other rows of the card's grids.
 Usage: nice -n 10 .venv/bin/python bench/quality/train_speech_e5.py [--layer 6] [--pca 64] [--c1 0.01]
-           [--words] [--out DIR] [--head-only]
+           [--head gru|mlp] [--words] [--out DIR] [--head-only]
 """
 from __future__ import annotations
 
