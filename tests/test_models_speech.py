@@ -6,8 +6,7 @@ import pickle
 
 import pytest
 
-from annotate.models.speech import Attribution, SpeechModel, find_attributions, find_many
-from annotate.models.speech import decode
+from annotate.models.speech import Attribution, SpeechModel, decode, find_attributions, find_many
 from annotate.models.speech.features import cue_words
 from annotate.models.speech.model import MODEL_FILE
 from annotate.models.speech.tokens import quote_pairs, tokenize
@@ -270,10 +269,31 @@ def test_a_statement_with_only_an_impersonal_cue_is_not_stored_as_speech():
     text = "The chair was widely expected to resign."
     toks, tags = _tagged(text, {"The chair": "SOURCE", "was widely expected": "CUE", "to resign": "CONTENT"})
     a, = decode.attributions(text, toks, tags, [0.9] * len(toks), cue_words())
-    assert a.source is None and not _is_speech(a, "en")  # nobody is reported as saying it
+    assert a.source is None and not _is_speech(a, "en", text)  # nobody is reported as saying it
     text = "The minister said that the chair would resign."
     toks, tags = _tagged(text, {"The minister": "SOURCE", "said": "CUE", "that the chair would resign": "CONTENT"})
-    assert _is_speech(decode.attributions(text, toks, tags, [0.9] * len(toks), cue_words())[0], "en")
+    assert _is_speech(decode.attributions(text, toks, tags, [0.9] * len(toks), cue_words())[0], "en", text)
+
+
+@pytest.mark.parametrize("text, source, lang, speech", [
+    ("According to the finance ministry, unemployment fell last year.", "the finance ministry", "en", True),
+    ("According to Senator Ruth Cole, the bill will pass.", "Senator Ruth Cole", "en", True),
+    ("According to court filings, the firm paid two million dollars.", "court filings", "en", False),
+    ("According to leaked emails, the firm paid two million dollars.", "leaked emails", "en", False),
+    ("Selon la ministre, le chômage a baissé l'an dernier.", "la ministre", "fr", True),
+    ("Selon des documents internes, le chômage a baissé l'an dernier.", "des documents internes", "fr", False),
+])
+def test_according_to_a_person_is_stored_as_speech_and_according_to_a_document_as_a_fact(text, source, lang, speech):
+    """Like the rules (annotate.rules.reported / facts): "according to" someone is reported
+    speech with its speaker; "according to" a document is a sourced fact, not a quotation."""
+    from annotate.models.speech.apply import _is_speech
+
+    cue = text.split(" ", 2)[0] + (" to" if lang == "en" else "")
+    content = text.split(", ", 1)[1].rstrip(".")
+    toks, tags = _tagged(text, {cue: "CUE", source: "SOURCE", content: "CONTENT"})
+    a, = decode.attributions(text, toks, tags, [0.9] * len(toks), cue_words())
+    assert a.cue.text == cue and a.source.text == source
+    assert _is_speech(a, lang, text) is speech
 
 
 @pytest.mark.parametrize("text", [
@@ -292,3 +312,21 @@ def test_an_unattributed_quotation_of_several_words_is_still_stored():
     text = "“We will not give up on this town, not now and not ever.”"
     spans = apply.quotation_spans(text, "en")
     assert [s.text for s in spans] == [text] and spans[0].speaker is None
+
+
+@pytest.mark.parametrize("headline, kept", [
+    ("City council approves controversial bus lane plan", False),
+    ("City council votes on the new bridge", False),
+    ("Mayor says bridge will reopen in May", True),
+])
+def test_a_headlines_verb_is_speech_only_when_it_reports_words(headline, kept):
+    from annotate.models.speech.apply import is_stored
+
+    verb = headline.split()[2] if headline.startswith("City") else "says"
+    subject = headline[:headline.index(" " + verb)]
+    content = headline[headline.index(verb) + len(verb) + 1:]
+    toks, tags = _tagged(headline, {subject: "SOURCE", verb: "CUE", content: "CONTENT"})
+    a, = decode.attributions(headline, toks, tags, [0.9] * len(toks), cue_words())
+    assert is_stored(a, "en", headline) is kept
+    body = headline + "."  # the same words as a body sentence stay the tagger's call
+    assert is_stored(a, "en", body) is True

@@ -136,7 +136,7 @@ def test_the_plain_crfs_confident_attributions_fill_what_e5_missed():
     text = "The mayor said the plan was vital. Critics argued that it would fail. Some think it is late."
 
     def att(content: str, cue: str | None, source: str | None, prob: float) -> Attribution:
-        span = lambda w: None if w is None else Span(text.index(w), text.index(w) + len(w), w)  # noqa: E731
+        span = lambda w: None if w is None else Span(text.index(w), text.index(w) + len(w), w)
         return Attribution(span(content), span(cue), span(source), False, prob)
 
     rich = [att("the plan was vital", "said", "The mayor", 0.9)]
@@ -148,3 +148,27 @@ def test_the_plain_crfs_confident_attributions_fill_what_e5_missed():
     assert [a.content.text for a in merged] == ["the plan was vital", "that it would fail"]
     assert merged[0] is rich[0] and merged[1].source.text == "Critics"
     assert with_plain(rich, []) == rich
+
+
+def test_the_sequence_heads_numpy_recurrence_gives_torchs_gru_probabilities():
+    """e5.head_probs runs the shipped BiGRU head in numpy; it must equal torch's GRU (gates r, z, n)."""
+    import torch
+
+    from annotate.models.speech.e5 import head_probs
+
+    torch.manual_seed(0)
+    dim, inp, hid = 6, 5, 4
+    lin, out = torch.nn.Linear(dim, inp), torch.nn.Linear(2 * hid + inp, 7)
+    rnn = torch.nn.GRU(inp, hid, batch_first=True, bidirectional=True)
+    x = np.random.default_rng(0).normal(size=(9, dim)).astype(np.float32)
+    with torch.no_grad():
+        z = torch.relu(lin(torch.from_numpy(x)))[None]
+        want = torch.softmax(out(torch.cat([rnn(z)[0], z], -1)), -1)[0].numpy()
+    a = lambda t: t.detach().numpy().copy()
+    head = {"mean": np.zeros(dim, np.float32), "std": np.ones(dim, np.float32), "w1": a(lin.weight).T,
+            "b1": a(lin.bias), "w2": a(out.weight).T, "b2": a(out.bias)}
+    for way, suffix in (("f", ""), ("b", "_reverse")):
+        for k in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+            head[f"gru_{way}_{k}"] = a(getattr(rnn, f"{k}_l0{suffix}"))
+    assert np.allclose(head_probs(head, x), want, atol=1e-5)
+    assert not np.allclose(head_probs(head, x[::-1])[::-1], want, atol=1e-3)  # order matters: a sequence model

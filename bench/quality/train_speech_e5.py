@@ -1,17 +1,19 @@
 """Train the e5 variant of the speech tagger (annotate/models/speech/e5.py) and score it on the
 tuning slice.
 
-Steps: (1) word vectors of PolNeAR train from e5 (cached by e5_speech_encode.py); (2) a
-two-layer perceptron head, word vector -> BIO tag, fitted with torch on one thread;
+Steps: (1) word vectors of PolNeAR train from e5 (cached by e5_speech_encode.py); (2) a head,
+word vectors -> BIO tags, fitted with torch on one thread: the bidirectional GRU of
+speech_gru_head.py (shipped since session 4; its numpy run-time version is checked against
+torch here) or session 3's word-by-word perceptron (--head mlp);
 out-of-fold probabilities for the fitting documents (FOLDS folds by document) and the full-fit
 head's for the tuning slice; (3) the CRF of train_speech.py (same parameters, same
 delexicalised copies) with the head's probabilities as extra float features; (4) the tuning
 slice scored with eval_speech's metrics (TUNING DATA). Seeds: torch.manual_seed(HEAD_SEED)
 before each head fit; folds are documents i with i % FOLDS == k.
 Defaults rebuild the shipped weights into --out (copy e5_head.npz and speech_e5.crfsuite to
-annotate/models/speech/weights/); --words, --pca, --c1 give the other rows of the card's grid.
+annotate/models/speech/weights/); --head, --words, --pca, --c1 give the other rows of the card's grids.
 Usage: nice -n 10 .venv/bin/python bench/quality/train_speech_e5.py [--layer 6] [--pca 64] [--c1 0.01]
-           [--words] [--out DIR] [--head-only]
+           [--head gru|mlp] [--words] [--out DIR] [--head-only]
 """
 from __future__ import annotations
 
@@ -27,11 +29,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from annotate.models.speech import e5 as e5m  # noqa: E402
-from annotate.models.speech.model import LABELS  # noqa: E402
-from bench.quality import e5_speech_encode as enc  # noqa: E402
-from bench.quality import speech_data as sd  # noqa: E402
-from bench.quality import train_speech  # noqa: E402
+from annotate.models.speech import e5 as e5m
+from annotate.models.speech.model import LABELS
+from bench.quality import e5_speech_encode as enc
+from bench.quality import speech_data as sd
+from bench.quality import speech_gru_head as gru
+from bench.quality import train_speech
 
 FOLDS = 4
 HEAD_SEED = 14
@@ -40,17 +43,26 @@ HEAD_SEED = 14
 HEAD = {"hidden": 128, "epochs": 4, "lr": 1e-3, "batch": 512, "weight_decay": 1e-4}
 # The shipped variant, chosen on the tuning slice (MODEL_CARD.md grid): no word features, 64
 # principal components, c1 0.01 (else train_speech.PARAMS); layer 6 is --layer's default.
-SHIPPED = {"pca": 64, "c1": 0.01}
+SHIPPED = {"pca": 64, "c1": 0.01, "head": "gru"}
 
 
-def token_labels(docs: list[dict]) -> tuple[np.ndarray, list[int]]:
-    """Tag index per token (doc_sequences order) and the token count of each document."""
+def token_labels(docs: list[dict]) -> tuple[np.ndarray, list[list[int]]]:
+    """Tag index per token (doc_sequences order) and the length of each sequence, per document."""
     ys, lens = [], []
     for d in docs:
-        tags = [t for _, seq_tags in sd.doc_sequences(d) for t in seq_tags]
-        ys += [LABELS.index(t) for t in tags]
-        lens.append(len(tags))
+        seqs = sd.doc_sequences(d)
+        ys += [LABELS.index(t) for _, seq_tags in seqs for t in seq_tags]
+        lens.append([len(seq_tags) for _, seq_tags in seqs])
     return np.array(ys, dtype=np.int64), lens
+
+
+def flat(lens: list[list[int]]) -> list[int]:
+    return [n for doc in lens for n in doc]
+
+
+def probs_by_sequence(head: dict, x: np.ndarray, seq_lens: list[int]) -> np.ndarray:
+    """The head's probabilities, one sequence at a time (the GRU head reads whole sequences)."""
+    return np.concatenate([e5m.head_probs(head, x[i:i + n]) for i, n in gru.spans_of(seq_lens)])
 
 
 def select_layer(x: np.ndarray, layer: int) -> np.ndarray:
@@ -58,8 +70,11 @@ def select_layer(x: np.ndarray, layer: int) -> np.ndarray:
     return x[:, k * 384:(k + 1) * 384]
 
 
-def fit_head(x: np.ndarray, y: np.ndarray, layer: int) -> dict:
-    """The head's numpy weights (standardisation included), fitted with torch on one thread."""
+def fit_head(x: np.ndarray, y: np.ndarray, layer: int, seq_lens: list[int] | None = None) -> dict:
+    """The head's numpy weights (standardisation included), fitted with torch on one thread: the
+    sequence (GRU) head when `seq_lens` is given, else session 3's word-by-word perceptron."""
+    if seq_lens is not None:
+        return gru.fit_gru_head(x, y, seq_lens, layer)
     import torch
 
     torch.set_num_threads(1)
@@ -82,12 +97,15 @@ def fit_head(x: np.ndarray, y: np.ndarray, layer: int) -> dict:
             "layer": np.array(layer)}
 
 
-def out_of_fold(x: np.ndarray, y: np.ndarray, lens: list[int], layer: int) -> np.ndarray:
-    doc_of = np.repeat(np.arange(len(lens)), lens)
+def out_of_fold(x: np.ndarray, y: np.ndarray, lens: list[list[int]], layer: int, sequence: bool) -> np.ndarray:
+    """Each fitting document's head probabilities from a head fitted without its fold."""
+    doc_of = np.repeat(np.arange(len(lens)), [sum(d) for d in lens])
     probs = np.zeros((len(y), len(LABELS)), dtype=np.float32)
     for k in range(FOLDS):
         held = doc_of % FOLDS == k
-        probs[held] = e5m.head_probs(fit_head(x[~held], y[~held], layer), x[held])
+        kept = [d for i, d in enumerate(lens) if i % FOLDS != k]
+        head = fit_head(x[~held], y[~held], layer, flat(kept) if sequence else None)
+        probs[held] = probs_by_sequence(head, x[held], flat([d for i, d in enumerate(lens) if i % FOLDS == k]))
     return probs
 
 
@@ -159,7 +177,7 @@ class CachedStates:
                 self.rows[text] = x[i:i + len(spans)]
                 i += len(spans)
 
-    def states(self, texts, spans, layers=()):
+    def __call__(self, texts, spans):
         return [self.rows[t] for t in texts]
 
 
@@ -168,28 +186,33 @@ def main() -> None:
     ap.add_argument("--layer", type=int, default=6, choices=enc.LAYERS)
     ap.add_argument("--out", type=Path, default=Path("/tmp/presslens-cache/e5speech/model"))
     ap.add_argument("--head-only", action="store_true", help="token scores of the head on the tuning slice only")
+    ap.add_argument("--head", choices=("gru", "mlp"), default=SHIPPED["head"],
+                    help="sequence head (BiGRU, shipped since session 4) or session 3's word-by-word perceptron")
     ap.add_argument("--pca", type=int, default=SHIPPED["pca"], help="principal components of e5 given to the CRF (0: none)")
     ap.add_argument("--words", action="store_true", help="also give the CRF the word features (not shipped)")
     ap.add_argument("--c1", type=float, default=SHIPPED["c1"], help="CRF L1 weight")
     args = ap.parse_args()
     fit, tune = sd.split_train(sd.load("train"))
     y_fit, lens = token_labels(fit)
-    y_tune, _ = token_labels(tune)
+    y_tune, lens_tune = token_labels(tune)
     x_fit = select_layer(enc.load_part("fit"), args.layer)
     x_tune = select_layer(enc.load_part("tune"), args.layer)
-    head = fit_head(x_fit, y_fit, args.layer)
-    p_tune = e5m.head_probs(head, x_tune)
+    sequence = args.head == "gru"
+    head = fit_head(x_fit, y_fit, args.layer, flat(lens) if sequence else None)
+    p_tune = probs_by_sequence(head, x_tune, flat(lens_tune))
+    if sequence:  # the numpy GRU that ships must give torch's probabilities
+        assert np.allclose(p_tune, gru.torch_probs(head, x_tune, flat(lens_tune)), atol=1e-4)
     print(json.dumps({"layer": args.layer, "head token F1 (tuning data)": token_f1(p_tune, y_tune)}), flush=True)
     if args.head_only:
         return
     args.out.mkdir(parents=True, exist_ok=True)
+    args.nolex = not args.words
     head["lexical"] = np.array(not args.nolex)
     if args.pca:
         add_projection(head, x_fit, args.pca)
     np.savez(args.out / "e5_head.npz", **head)
-    oof = out_of_fold(x_fit, y_fit, lens, args.layer)
+    oof = out_of_fold(x_fit, y_fit, lens, args.layer, sequence)
     print(json.dumps({"head out-of-fold token F1 (fit docs)": token_f1(oof, y_fit)}), flush=True)
-    args.nolex = not args.words
     params = dict(train_speech.PARAMS, nolex=args.nolex, c1=args.c1)
     cues_en = fit_crf(fit, oof, args.out / "speech_e5.crfsuite", params, e5m.projected(head, x_fit))
     (args.out / "cues_en.txt").write_text("\n".join(sorted(cues_en)) + "\n", encoding="utf-8")
@@ -198,7 +221,7 @@ def main() -> None:
 
     model = e5m.E5SpeechModel(args.out / "speech_e5.crfsuite", args.out / "cues_en.txt", args.out / "e5_head.npz",
                               encoder=CachedStates(tune, x_tune))
-    print(json.dumps({"layer": args.layer, "head": HEAD, "params": params, "pca": args.pca,
+    print(json.dumps({"layer": args.layer, "head": gru.GRU if sequence else HEAD, "params": params, "pca": args.pca,
                       "tune (tuning data)": eval_speech.score_polnear(tune, eval_speech.model_predict(model))}, indent=1))
 
 
