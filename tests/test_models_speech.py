@@ -296,14 +296,12 @@ def test_according_to_a_person_is_stored_as_speech_and_according_to_a_document_a
     assert _is_speech(a, lang, text) is speech
 
 
-@pytest.mark.parametrize("text", [
-    "The company sells its speaker “Echo Home” in ten countries.",
-    "Fans queued for the new “Galaxy Fold” phone on Friday.",
-])
-def test_an_english_product_name_in_quotation_marks_is_not_stored_as_a_quotation(text):
+def test_an_english_product_name_in_quotation_marks_is_not_stored_as_a_quotation():
     from annotate.models.speech import apply
 
-    assert apply.quotation_spans(text, "en") == []
+    text = "The company sells its speaker “Echo Home” in ten countries."
+    assert find_attributions(text, "en")  # the tagger reads a quotation there ...
+    assert apply.quotation_spans(text, "en") == []  # ... which is not stored: no cue, no source, a name
 
 
 def test_an_unattributed_quotation_of_several_words_is_still_stored():

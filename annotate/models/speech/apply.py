@@ -67,11 +67,13 @@ def _is_speech(att, lang: str, text: str) -> bool:
 
 
 def _carries_speech(text: str, att, lang: str) -> bool:
-    """A direct attribution without a known reporting verb is speech only through its quotation
+    """A direct attribution with neither cue nor source is speech only through its quotation
     marks, so it needs a pair holding speech, as the rules ask (annotate.rules.quotes): more than
-    three words and not a name or term. "its speaker “Echo Home” in ten countries" and "queued
-    for the new “Galaxy Fold” phone" quote products, however the tagger read them."""
-    if not att.direct or (att.cue is not None and _reporting(att.cue.text)):
+    three words and not a name or term ("its speaker “Echo Home” in ten countries" is a product).
+    With a cue or a source the tagger's call stands: PolNeAR counts short partial quotes ("will
+    accuse you of engaging in a “freak out.”"), and a first version that also asked this of cues
+    outside our verb lists dropped them (tuning slice)."""
+    if not att.direct or att.cue is not None or att.source is not None:
         return True
     for a, b in quotes.quote_marks(text):
         inner = text[a + 1:b - 1] if b - a > 1 else ""
