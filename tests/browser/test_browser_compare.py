@@ -272,9 +272,10 @@ def test_a_read_only_link_opens_without_login_and_the_report_prints(browser, sit
     shot(reader, "shared-3-1440.png")
     reader.get_by_role("link", name="printable report").click()
     reader.get_by_role("heading", name="What each outlet added").wait_for()
+    reader.wait_for_load_state("load")  # report.css too: the heading can be in the DOM before its stylesheet
     assert reader.get_by_text("Editorial: this is a scandal").count() >= 1  # Morning Post's own paragraph
     reader.emulate_media(media="print")
-    assert reader.locator("header").first.is_hidden()  # print CSS drops the navigation
+    expect(reader.locator("header").first).to_be_hidden()  # print CSS drops the navigation
     reader.emulate_media(media="screen")
     shot(reader, "report-3-1440.png")
     anonymous.close()
