@@ -328,3 +328,11 @@ def test_a_headlines_verb_is_speech_only_when_it_reports_words(headline, kept):
     assert is_stored(a, "en", headline) is kept
     body = headline + "."  # the same words as a body sentence stay the tagger's call
     assert is_stored(a, "en", body) is True
+
+
+def test_a_source_ending_in_a_noun_that_can_be_a_cue_keeps_its_noun():
+    text = "An internal report said that the agency had ignored the warnings."
+    a, = find_attributions(text, "en")
+    assert a.source.text == "An internal report" and a.cue.text == "said"
+    text = "The president said that taxes would rise."
+    assert find_attributions(text, "en")[0].source.text == "The president"

@@ -16,6 +16,10 @@ from annotate.models.speech.tokens import Token
 
 PRONOUNS = frozenset("he she they we i it il elle ils elles je nous on".split())
 NP_START = frozenset("the a an le la les l' l’ un une son sa ses notre leur".split())
+# Cue words that are also nouns a source can end with ("an internal report", "a joint statement");
+# a verb such as "said" is never one, so "The president said" still ends its source at "said".
+NOUN_CUES = frozenset("report reports claim claims statement statements note memo comment comments warning "
+                      "reply response announcement tweet post interview release rapport communiqué".split())
 
 
 @dataclass
@@ -34,6 +38,8 @@ def trim_run(toks: list[Token], r: Run, cues: frozenset) -> Run | None:
         low, prev = toks[i].text.lower(), toks[i - 1].text.lower()
         if prev in NP_START:  # a noun after a determiner: "a report", "the claim"
             continue
+        if low in NOUN_CUES and i >= 2 and toks[i - 2].text.lower() in NP_START:
+            continue  # ... or after a determiner and one adjective: "an internal report"
         if low in ("who", "which", "qui", "que", "dont") or is_cue_token(toks[i], prev, cues):
             last = i - 1
             while last > r.first and toks[last].text in ",;:—–(":
