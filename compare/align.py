@@ -17,13 +17,12 @@ and a body passage align only on character evidence, never on the embedding alon
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
 from compare import kinds, match
 from compare.diff import word_diff
+from compare.encoders.base import one_blas_thread
 
 
 @dataclass(frozen=True)
@@ -86,18 +85,13 @@ class Alignment:
                 "kind": self.kind, "diff": self.diff}
 
 
-@lru_cache(maxsize=1)
-def _blas() -> ThreadpoolController:
-    return ThreadpoolController()
-
-
 def similarity(vecs_a: np.ndarray, vecs_b: np.ndarray) -> np.ndarray:
     """Cosine matrix of two sets of unit rows.
 
     Passage matrices are tiny: BLAS threads only spin-wait on busy cores (measured 4-8x slower
     on the shared 2-core machine), so the product runs on one thread.
     """
-    with _blas().limit(limits=1, user_api="blas"):
+    with one_blas_thread():
         return np.clip(vecs_a @ vecs_b.T, -1.0, 1.0)
 
 

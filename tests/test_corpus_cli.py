@@ -99,11 +99,18 @@ def test_analyze_demo_writes_the_document(runner, monkeypatch):
     assert {"Vous êtes surpris ?", "Il n’y a pas de quoi !", "C’est devenu une habitude."} <= content
 
 
-@pytest.mark.slow
-def test_analyze_jsonl_uses_row_ids_and_writes_a_file(runner, tmp_path, monkeypatch):
+@pytest.fixture
+def one_row(tmp_path, monkeypatch):
+    """A JSONL file of one two-sentence article, analysed with the default encoder."""
     monkeypatch.setenv("PRESSLENS_MODEL", "use")
     rows = tmp_path / "rows.jsonl"
     rows.write_text('{"id": "art-1", "text": "Une phrase. Une autre."}\n', encoding="utf-8")
+    return rows
+
+
+@pytest.mark.slow
+def test_analyze_jsonl_uses_row_ids_and_writes_a_file(runner, tmp_path, one_row):
+    rows = one_row
     out = tmp_path / "out.json"
     result = run(runner, "analyze", rows, "--json", out)
     assert result.exit_code == 0
@@ -125,10 +132,8 @@ def test_analyze_without_db_or_json_refuses_before_analysing(runner, tmp_path):
 
 
 @pytest.mark.slow
-def test_analyze_into_a_database_without_json_stores_and_prints_a_summary(runner, tmp_path, monkeypatch):
-    monkeypatch.setenv("PRESSLENS_MODEL", "use")
-    rows = tmp_path / "rows.jsonl"
-    rows.write_text('{"id": "art-1", "text": "Une phrase. Une autre."}\n', encoding="utf-8")
+def test_analyze_into_a_database_without_json_stores_and_prints_a_summary(runner, tmp_path, one_row):
+    rows = one_row
     db = tmp_path / "kept.db"
     result = run(runner, "analyze", rows, "--db", db)
     assert result.exit_code == 0, result.output

@@ -6,7 +6,6 @@ Real inference: the shipped LoRA weights merged into the e5 folder built offline
 from __future__ import annotations
 
 import json
-import zipfile
 
 import numpy as np
 import pytest
@@ -16,6 +15,7 @@ from annotate.labels import store
 from annotate.models.framing import apply, sentence_e5, weights
 from annotate.suggest import run_suggestions
 from tests.factories import make_article
+from tests.framing_support import assert_plain_npz
 
 OPINION_FACT = [
     ("en", "This reckless, shameful policy is a disgrace and the minister should be ashamed of it.",
@@ -31,12 +31,7 @@ ARTICLE = (
 
 
 def test_weights_are_small_plain_arrays_loaded_without_pickle():
-    path = weights.WEIGHTS_DIR / sentence_e5.MODEL_FILE
-    assert path.stat().st_size < 5_000_000
-    with np.load(path, allow_pickle=False) as z:  # raises if any array needed pickle
-        assert all(z[k].dtype != object for k in z.files)
-    with zipfile.ZipFile(path) as zf:
-        assert all(n.endswith(".npy") for n in zf.namelist())
+    assert_plain_npz(weights.WEIGHTS_DIR / sentence_e5.MODEL_FILE)
     info = sentence_e5.model_info()
     assert info["encoder"] == "e5" and 0.0 < info["threshold"] < 1.0 and info["layers"] <= 12
 

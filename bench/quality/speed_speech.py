@@ -35,14 +35,7 @@ def main(n: int = N_PASSAGES, with_e5: bool = False) -> None:
     paras = [m.group() for line in DEV.open(encoding="utf-8")
              for m in re.finditer(r"[^\n]+", json.loads(line)["text"])]
     passages = list(itertools.islice(itertools.cycle(paras), n))
-    t0 = time.perf_counter()
-    from annotate.models.speech import SpeechModel
-
-    model = SpeechModel()
-    load_s = time.perf_counter() - t0
-    t0, c0 = time.perf_counter(), time.process_time()
-    found = sum(len(model.find(p, "en")) for p in passages)
-    model_s, model_cpu = time.perf_counter() - t0, time.process_time() - c0
+    load_s, model_s, model_cpu, found = timed(_crf, passages)
     t0 = time.perf_counter()
     from annotate.models.speech import find_many
 
@@ -65,16 +58,32 @@ def main(n: int = N_PASSAGES, with_e5: bool = False) -> None:
     }, indent=1))
 
 
-def time_e5(passages: list[str], crf_cpu: float) -> dict:
-    """The e5 variant over the same passages: load, wall and CPU seconds, CPU ratio to the CRF."""
-    t0 = time.perf_counter()
+def _crf():
+    from annotate.models.speech import SpeechModel
+
+    return SpeechModel()
+
+
+def _e5():
     from annotate.models.speech.e5 import E5SpeechModel
 
-    model = E5SpeechModel()
+    return E5SpeechModel()
+
+
+def timed(make_model, passages: list[str]) -> tuple[float, float, float, int]:
+    """(load seconds (import included), wall seconds, CPU seconds, attributions found) of one
+    model over `passages`."""
+    t0 = time.perf_counter()
+    model = make_model()
     load_s = time.perf_counter() - t0
     t0, c0 = time.perf_counter(), time.process_time()
     found = sum(len(model.find(p, "en")) for p in passages)
-    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return load_s, time.perf_counter() - t0, time.process_time() - c0, found
+
+
+def time_e5(passages: list[str], crf_cpu: float) -> dict:
+    """The e5 variant over the same passages: load, wall and CPU seconds, CPU ratio to the CRF."""
+    load_s, wall, cpu, found = timed(_e5, passages)
     return {"e5_load_seconds": round(load_s, 2), "e5_seconds": round(wall, 2), "e5_cpu_seconds": round(cpu, 2),
             "e5_ms_per_passage": round(1000 * wall / len(passages), 2), "e5_over_crf_cpu": round(cpu / crf_cpu, 1),
             "e5_attributions": found}

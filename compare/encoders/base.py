@@ -8,6 +8,8 @@ from __future__ import annotations
 import abc
 import sys
 import threading
+from contextlib import AbstractContextManager
+from functools import lru_cache
 
 import numpy as np
 
@@ -60,6 +62,20 @@ class BatchedEncoder(abc.ABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.model_id} dim={self.dim}>"
+
+
+def one_blas_thread() -> AbstractContextManager:
+    """numpy's BLAS limited to one thread for the block it guards. Small matrix products only
+    spin-wait on a busy 2-core machine with more threads (measured 4-8x slower, and they slow
+    torch's threads beside them): compare.align's cosine matrices, the e5 speech head."""
+    return _blas().limit(limits=1, user_api="blas")
+
+
+@lru_cache(maxsize=1)
+def _blas():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 def l2_normalise(vectors: np.ndarray) -> np.ndarray:

@@ -7,6 +7,7 @@ tagger on French direct speech; the tagger was trained on English news only.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from annotate.models.speech import decode
@@ -92,8 +93,13 @@ def _headline(text: str) -> bool:
 
 def _reporting(cue: str) -> bool:
     """Whether a cue holds a reporting verb: the rules' list or a cue word of the tagger's training."""
-    known = lexicon.EN_CUES | cue_words()
+    known = _reporting_words()
     return any(w in known for w in re.findall(r"\w+", cue.lower()))
+
+
+@functools.lru_cache(maxsize=1)
+def _reporting_words() -> frozenset:
+    return lexicon.EN_CUES | cue_words()
 
 
 def learned_quotes(text: str, lang: str, rule_quotes: list[Span]) -> list[Span]:

@@ -16,7 +16,6 @@ opt-in, chosen with PRESSLENS_SPEECH_MODEL=crf-e5 (annotate.models.speech.choice
 """
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +23,7 @@ import numpy as np
 from annotate.models.speech import decode, features, tokens
 from annotate.models.speech.decode import Attribution
 from annotate.models.speech.model import CUES_FILE, LABELS, WEIGHTS, SpeechModel
+from compare.encoders.base import one_blas_thread
 
 HEAD_FILE = WEIGHTS / "e5_head.npz"
 CRF_FILE = WEIGHTS / "speech_e5.crfsuite"
@@ -135,17 +135,10 @@ class E5SpeechModel(SpeechModel):
         strings = features.sequence_features(toks, self.cues, lexical=self.lexical, lang=lang, slim=self.slim)
         # numpy's BLAS threads on these small products fight torch's threads for the next passage:
         # e5 then took ~3x its CPU time (session 4, bench/quality/speed_speech.py), so one thread
-        with _blas().limit(limits=1, user_api="blas"):
+        with one_blas_thread():
             xseq = merged(strings, dense_features(head_probs(self.head, states), projected(self.head, states)))
         tags = self.tagger.tag(xseq)
         return tags, [self.tagger.marginal(t, i) if t != "O" else 1.0 for i, t in enumerate(tags)]
-
-
-@functools.lru_cache(maxsize=1)
-def _blas():
-    from threadpoolctl import ThreadpoolController
-
-    return ThreadpoolController()
 
 
 def with_plain(rich: list[Attribution], plain: list[Attribution], min_prob: float = PLAIN_MIN_PROB) -> list[Attribution]:
