@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from annotate.campaign import stats
+from annotate.campaign import speaker_names, stats
 from annotate.labels import store
 from tests.factories import make_alignment_run, make_article, make_story, make_user, passages_of
 
@@ -70,6 +70,43 @@ def test_speaker_normalisation_and_entropy():
     assert stats.entropy(stats.Counter({"a": 2, "b": 2})) == pytest.approx(1.0)
     assert stats.quote_change({"start": 0, "end": 9, "speaker_text": "X"}, {"start": 0, "end": 12, "speaker_text": "x"},
                               "« a b c »", "« a (…) c »", "quoted") == ["cut"]
+
+
+@pytest.mark.parametrize("mention, name", [
+    ("Chief executive Maria Olsen", "Maria Olsen"), ("Local TD Sinead Burke", "Sinead Burke"),
+    ("Prime Minister Keir Starmer", "Keir Starmer"), ("le ministre Gérald Darmanin", "Gérald Darmanin"),
+    ("M. Dupont", "Dupont"), ("Charles de Gaulle", "Charles de Gaulle"),
+    ("Tom Haley, who represents the workers", "Tom Haley"), ("the European Commission", "European Commission"),
+    ("the regional development agency", None), ("Place au vélo", None), ("Department of State", None)])
+def test_a_speakers_name_is_what_follows_their_title_or_role(mention, name):
+    assert speaker_names.name_core(mention) == name
+
+
+def test_one_person_under_several_mentions_is_one_speaker_and_a_shared_surname_stays_apart():
+    keys = speaker_names.speaker_keys(["Chief executive Maria Olsen", "Olsen", "Union representative Tom Haley",
+                                       "Tom Haley", "Haley", "the company", "Anne Martin", "Paul Martin", "Martin"])
+    assert keys["Olsen"] == keys["Chief executive Maria Olsen"] == "maria olsen"
+    assert keys["Haley"] == keys["Tom Haley"] == keys["Union representative Tom Haley"]
+    assert keys["Martin"] == "martin" and keys["the company"] == "the company"  # two Martins: nothing guessed
+    a, b = {"start": 0, "end": 5, "speaker_text": "Union representative Tom Haley"}, {"start": 0, "end": 5, "speaker_text": "Haley"}
+    assert stats.quote_change(a, b, "« x »", "« x »", "verbatim", keys) is None
+    assert stats.quote_change(a, {**b, "speaker_text": "Olsen"}, "« x »", "« x »", "verbatim", keys) == ["attributed_differently"]
+
+
+def test_who_is_quoted_counts_a_person_once_across_outlets_naming_them_differently(db):
+    ann = make_user(db, "ann")
+    ta, tb = "“We tried,” said Chief executive Maria Olsen.\n", "Olsen said: “We tried everything.”\n"
+    a, b = make_article(db, ta, "Tribune", passages="lines"), make_article(db, tb, "Observer", passages="lines")
+    pa, pb = passages_of(db, a), passages_of(db, b)
+    sid = make_story(db, [a, b])
+    make_alignment_run(db, sid, [(pa[0]["id"], pb[0]["id"], "paraphrase")])
+    for text, passage in ((ta, pa[0]), (tb, pb[0])):
+        q, who = text.index("“"), text.index("Olsen") - (len("Chief executive Maria ") if text is ta else 0)
+        store.add_label(db, passage["id"], "quotation", start=q, end=text.index("”") + 1, speaker_start=who,
+                        speaker_end=text.index("Olsen") + 5, annotator_id=ann)
+    result = stats.stats(db, sid)["stories"][0]
+    assert [(s["speaker"], s["count"]) for s in result["quoted"]["speakers"]] == [("Chief executive Maria Olsen", 2)]
+    assert result["changed_quotes"][0]["changes"] == ["paraphrased"]  # not "attributed differently"
 
 
 def test_unknown_story_is_not_found(story):

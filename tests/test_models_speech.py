@@ -174,6 +174,27 @@ def test_pronoun_source_names_the_earlier_speaker():
     assert later and later[0].speaker is not None and "Jane Doe" in later[0].speaker.text
 
 
+def test_it_never_names_a_titled_person_and_she_never_a_bare_common_noun():
+    from annotate.rules.spans import Ref, Span
+    from annotate.rules.speakers import agrees, resolve_pronouns
+
+    assert not agrees("it", "Chief executive Maria Olsen") and agrees("it", "The company")
+    assert agrees("She", "Chief executive Maria Olsen") and not agrees("she", "the company")
+    assert agrees("elle", "la société") and agrees("it", "Brightwell Energy")
+    text = ('"None of them added up," chief executive Maria Olsen told staff. '
+            "The firm blames energy costs, which it says rose 38 percent. She said more.")
+
+    def quote(word: str, speaker: str) -> Span:
+        at, spk = text.index(word), text.index(speaker)
+        return Span(at, at + len(word), text[at:at + len(word)], "quotation",
+                    speaker=Ref(spk, spk + len(speaker), speaker))
+
+    _, by_it, by_she = resolve_pronouns([quote("None", "chief executive Maria Olsen"),
+                                         quote("rose", "it"), quote("more", "She")])
+    assert by_it.speaker.text == "it"  # left as written: the firm is no earlier speaker here
+    assert by_she.speaker.text == "chief executive Maria Olsen" and by_she.meta["pronoun"]["text"] == "She"
+
+
 def test_offsets_index_the_whole_text_across_paragraphs():
     text = ("Markets were calm on Monday.\n\n"
             "The central bank said that rates would stay unchanged.\n"

@@ -82,6 +82,15 @@ FR_NAMING = re.compile(
 )
 EN_NAMING = re.compile(r"(?:called|named|dubbed|titled|entitled|known as|so-called|the term|the word)\s*$", re.I)
 
+# Titles and roles written before a person's name ("Chief executive Maria Olsen", "le maire Jean
+# Dupont"): a mention holding one names a person (pronoun agreement in annotate.rules.speakers),
+# and what follows the last one is the name (annotate.campaign.speaker_names).
+PERSON_ROLES = frozenset("""mr mr. mrs mrs. ms ms. dr dr. prof prof. professor sir dame lord lady mayor president
+senator sen. rep. gov. governor minister chancellor judge justice chief general gen. capt. captain
+cllr councillor td mp mep mla msp pm ceo cfo coo executive director secretary commissioner
+spokesman spokeswoman spokesperson representative chairman chairwoman chair leader founder deputy
+state m. mme mme. mlle me maître docteur monsieur madame président présidente ministre maire
+sénateur sénatrice député députée porte-parole directeur directrice""".split())
 FR_DETERMINERS = frozenset("un une des le la les l’ l' du au aux son sa ses leur leurs ce cette ces".split())
 EN_DETERMINERS = frozenset("a an the his her their its this that these those".split())
 

@@ -227,22 +227,37 @@ def _clause_subject(text: str, start: int, end: int, lang: str) -> Ref | None:
 
 def resolve_pronouns(spans: list, names: list[Ref] = ()) -> list:
     """Point a pronoun speaker ("Il précise", "il expliquait") at the closest earlier speaker that
-    is not a pronoun (the person a reader would name), else at the closest earlier person or
-    organisation name (`names`, from the French NER) in the same text."""
+    is not a pronoun (the person a reader would name) and that the pronoun can refer to (see
+    `agrees`), else at the closest earlier such person or organisation name (`names`, from the
+    French NER) in the same text."""
     from dataclasses import replace
 
-    out, last = [], None
+    out, seen = [], []
     for span in sorted(spans, key=lambda s: s.start):
         spk = span.speaker
         if spk is not None and spk.text.lower() in PRONOUNS:
-            earlier = [n for n in names if n.end <= spk.start]
-            target = last or (earlier[-1] if earlier else None)
+            earlier = [n for n in names if n.end <= spk.start and agrees(spk.text, n.text)]
+            target = next((s for s in reversed(seen) if agrees(spk.text, s.text)), None) or (earlier[-1] if earlier else None)
             if target is not None:
                 span = replace(span, speaker=target, meta={**span.meta, "pronoun": spk.as_dict()})
         elif spk is not None and spk.text.lower() not in IMPERSONAL:
-            last = spk
+            seen.append(spk)
         out.append(span)
     return out
+
+
+def agrees(pronoun: str, mention: str) -> bool:
+    """Whether an English pronoun can stand for `mention`: "it" never for a person named with a
+    title or role ("The firm blames …, which it says rose" is not its chief executive's claim),
+    "he"/"she" never for a bare common noun ("the company"). French il/elle follow grammatical
+    gender (une entreprise: elle), so any mention may do."""
+    low = pronoun.lower()
+    words = mention.split()
+    if low == "it":
+        return not any(w.casefold() in lexicon.PERSON_ROLES for w in words)
+    if low in ("he", "she"):
+        return not (words and words[0].lower() in lexicon.EN_DETERMINERS and not any(w[:1].isupper() for w in words[1:]))
+    return True
 
 
 def carry_speakers(spans: list, text: str, gap: int = 80) -> list:

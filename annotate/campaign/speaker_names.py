@@ -1,0 +1,67 @@
+"""Who a speaker is, across the ways outlets name them: "Chief executive Maria Olsen", "Maria
+Olsen" and "Olsen" are one person in a story's "who is quoted" and never a quote "attributed
+differently".
+
+Outlets name the same person with and without a role ("Union representative Tom Haley" / "Tom
+Haley", "le maire Jean Dupont" / "Jean Dupont") and by surname once introduced. A key is the
+name itself: the capitalised words that end the mention (everything up to a title or role
+such as Mayor, Dr, TD, Prime Minister, M., Mme dropped); a mention with no such name ("the regional development agency", "Place
+au vélo") keeps its whole normalised text. Within one story a lone surname joins the one full
+name that ends with it (two Olsens: it stays apart, nothing is guessed).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from annotate.rules import lexicon
+
+_TRIM = " \t\n\"'«»“”‹›()[],.;:!?-–—"
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
+TITLES = lexicon.PERSON_ROLES  # what a name may follow ("Prime Minister Keir Starmer")
+# Lower-case words allowed inside a name ("Charles de Gaulle", "Ursula von der Leyen").
+PARTICLES = frozenset("de du des la le van von der den da di del d' al bin ibn of".split())
+
+
+def normalise(name: str) -> str:
+    """Comparison form of a mention: NFKC, whitespace collapsed, quotes and punctuation trimmed,
+    typographic apostrophes straightened, casefolded."""
+    name = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", name)).strip(_TRIM)
+    return name.replace("’", "'").casefold()
+
+
+def name_core(mention: str) -> str | None:
+    """The name a mention ends with ("Chief executive Maria Olsen" -> "Maria Olsen", "Local TD
+    Sinead Burke" -> "Sinead Burke"), or None when it ends with no capitalised word. A mention
+    "Name, apposition" ("Tom Haley, who represents the workers") is read up to its comma."""
+    head = mention.split(",", 1)[0] if "," in mention else mention
+    words = _WORD.findall(unicodedata.normalize("NFKC", head))
+    run: list[str] = []
+    for word in reversed(words):
+        if word[:1].isupper() or (run and word.casefold() in PARTICLES):
+            run.insert(0, word)
+        else:
+            break
+    titled = [k for k, word in enumerate(run) if word.casefold() in TITLES]
+    if titled:  # "Prime Minister Keir Starmer", "Federal Reserve Chairman Jerome Powell"
+        run = run[titled[-1] + 1:]
+    while run and run[0].casefold() in PARTICLES:
+        run.pop(0)
+    return " ".join(run) or None
+
+
+def speaker_keys(mentions: list[str]) -> dict[str, str]:
+    """{mention: key} for the speaker mentions of one story (see the module docstring)."""
+    keys = {}
+    for mention in mentions:
+        core = name_core(mention)
+        keys[mention] = normalise(core) if core else normalise(mention)
+    full: dict[str, set[str]] = {}
+    for key in set(keys.values()):
+        parts = key.split()
+        if len(parts) > 1:
+            full.setdefault(parts[-1], set()).add(key)
+    for mention, key in keys.items():
+        if " " not in key and len(full.get(key, ())) == 1:
+            keys[mention] = next(iter(full[key]))
+    return keys
