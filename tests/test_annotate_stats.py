@@ -163,3 +163,16 @@ def test_the_stats_command_names_who_is_quoted_and_each_changed_quote(story, db_
     assert "Anne Dupont 1" in out and "Disclose 1" in out and "Le ministre 1" in out
     assert "changed quotes: 1" in out and "Disclose → RP (attributed_differently, paraphrased)" in out
     assert "« Nous avons été trompés »" in out
+
+
+def test_the_dashboards_quoted_list_counts_a_person_once_under_their_different_mentions(story):
+    from web.dashboard_data import quoted
+
+    a, b = story["a"], story["b"]
+    rows = [{"label": "quotation", "speaker_text": "Chief executive Maria Olsen", "article_id": a},
+            {"label": "quotation", "speaker_text": "Olsen", "article_id": b},
+            {"label": "quotation", "speaker_text": "the agency", "article_id": b},
+            {"label": "sourced_fact", "speaker_text": "Olsen", "article_id": b}]
+    assert quoted(story["db"], 0, rows) == [
+        {"speaker": "Chief executive Maria Olsen", "count": 2, "outlets": ["Disclose", "RP"]},
+        {"speaker": "the agency", "count": 1, "outlets": ["RP"]}]

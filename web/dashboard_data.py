@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 import sqlite_utils
 
 from annotate.campaign import workflow as campaign
-from annotate.campaign import stats
+from annotate.campaign import speaker_names, stats
 from annotate.labels import store as labels_store
 from annotate.labels.schemes import MACHINE_SOURCES
 from web import compare_view, data
@@ -94,16 +94,20 @@ def filter_coverage(blocks: list[dict], *, outlet: str = "", kind: str = "", lab
 
 
 def quoted(db: sqlite_utils.Database, project_id: int, rows: list[dict], limit: int = 20) -> list[dict]:
-    """Speakers of quotation labels: how often, and by which outlets."""
+    """Speakers of quotation labels: how often, and by which outlets; one person under several
+    mentions ("Chief executive Maria Olsen", "Olsen") counts once (annotate.campaign.speaker_names)."""
     outlets = outlet_names(db, {r["article_id"] for r in rows})
+    said = [(r, r["speaker_text"].strip()) for r in rows if r["label"] == "quotation" and (r.get("speaker_text") or "").strip()]
+    keys = speaker_names.speaker_keys(sorted({speaker for _, speaker in said}))
     counts: Counter = Counter()
+    display: dict[str, Counter] = defaultdict(Counter)
     where: dict[str, set] = defaultdict(set)
-    for row in rows:
-        speaker = (row.get("speaker_text") or "").strip()
-        if row["label"] == "quotation" and speaker:
-            counts[speaker] += 1
-            where[speaker].add(outlets.get(row["article_id"], ""))
-    return [{"speaker": s, "count": n, "outlets": sorted(where[s])} for s, n in counts.most_common(limit)]
+    for row, speaker in said:
+        counts[keys[speaker]] += 1
+        display[keys[speaker]][speaker] += 1
+        where[keys[speaker]].add(outlets.get(row["article_id"], ""))
+    return [{"speaker": max(display[k].items(), key=lambda kv: (kv[1], len(kv[0])))[0], "count": n,
+             "outlets": sorted(where[k])} for k, n in counts.most_common(limit)]
 
 
 def annotator_progress(db: sqlite_utils.Database, project_id: int) -> list[dict]:
