@@ -76,7 +76,8 @@ def test_speaker_normalisation_and_entropy():
     ("Chief executive Maria Olsen", "Maria Olsen"), ("Local TD Sinead Burke", "Sinead Burke"),
     ("Prime Minister Keir Starmer", "Keir Starmer"), ("le ministre Gérald Darmanin", "Gérald Darmanin"),
     ("M. Dupont", "Dupont"), ("Charles de Gaulle", "Charles de Gaulle"),
-    ("Tom Haley, who represents the workers", "Tom Haley"), ("the European Commission", "European Commission"),
+    ("Tom Haley, who represents the workers", "Tom Haley"),
+    ("Le vice-président chargé des mobilités, Bertrand Affilé", "Bertrand Affilé"), ("the European Commission", "European Commission"),
     ("the regional development agency", None), ("Place au vélo", None), ("Department of State", None)])
 def test_a_speakers_name_is_what_follows_their_title_or_role(mention, name):
     assert speaker_names.name_core(mention) == name

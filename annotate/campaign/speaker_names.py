@@ -33,9 +33,16 @@ def normalise(name: str) -> str:
 def name_core(mention: str) -> str | None:
     """The name a mention ends with ("Chief executive Maria Olsen" -> "Maria Olsen", "Local TD
     Sinead Burke" -> "Sinead Burke"), or None when it ends with no capitalised word. A mention
-    "Name, apposition" ("Tom Haley, who represents the workers") is read up to its comma."""
-    head = mention.split(",", 1)[0] if "," in mention else mention
-    words = _WORD.findall(unicodedata.normalize("NFKC", head))
+    with a comma is read up to it ("Tom Haley, who represents the workers"), else after the last
+    one ("Le vice-président chargé des mobilités, Bertrand Affilé")."""
+    if "," in mention:
+        parts = mention.split(",")
+        return _core(parts[0]) or _core(parts[-1])
+    return _core(mention)
+
+
+def _core(mention: str) -> str | None:
+    words = _WORD.findall(unicodedata.normalize("NFKC", mention))
     run: list[str] = []
     for word in reversed(words):
         if word[:1].isupper() or (run and word.casefold() in PARTICLES):
