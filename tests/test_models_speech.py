@@ -357,3 +357,15 @@ def test_a_source_ending_in_a_noun_that_can_be_a_cue_keeps_its_noun():
     assert a.source.text == "An internal report" and a.cue.text == "said"
     text = "The president said that taxes would rise."
     assert find_attributions(text, "en")[0].source.text == "The president"
+
+
+def test_a_lone_which_cut_off_by_its_cue_is_not_stored_as_a_quotation():
+    from annotate.models.speech.apply import _pieces, quotation_spans
+
+    text = "The firm blames weak demand and energy costs, which it says rose 38 percent in two years."
+    which, rest = decode.Span(46, 51, "which"), decode.Span(61, 89, text[61:89])
+    att = Attribution(content=decode.Span(46, 89, text[46:89]), cue=decode.Span(55, 59, "says"),
+                      source=decode.Span(52, 54, "it"), direct=False, prob=0.5, pieces=(which, rest))
+    assert _pieces(att) == (rest,)
+    assert _pieces(Attribution(content=which, cue=None, source=None, direct=False, prob=0.5)) == (which,)  # nothing else left
+    assert all(text[s.start:s.end].strip().lower() != "which" for s in quotation_spans(text, "en"))
