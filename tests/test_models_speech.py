@@ -363,9 +363,12 @@ def test_a_lone_which_cut_off_by_its_cue_is_not_stored_as_a_quotation():
     from annotate.models.speech.apply import _pieces, quotation_spans
 
     text = "The firm blames weak demand and energy costs, which it says rose 38 percent in two years."
-    which, rest = decode.Span(46, 51, "which"), decode.Span(61, 89, text[61:89])
-    att = Attribution(content=decode.Span(46, 89, text[46:89]), cue=decode.Span(55, 59, "says"),
-                      source=decode.Span(52, 54, "it"), direct=False, prob=0.5, pieces=(which, rest))
+    at = {w: text.index(w) for w in ("which", "rose", "says", " it ")}
+    which, rest = decode.Span(at["which"], at["which"] + 5, "which"), decode.Span(at["rose"], len(text) - 1, text[at["rose"]:-1])
+    att = Attribution(content=decode.Span(at["which"], len(text) - 1, text[at["which"]:-1]),
+                      cue=decode.Span(at["says"], at["says"] + 4, "says"), source=decode.Span(at[" it "] + 1, at[" it "] + 3, "it"),
+                      direct=False, prob=0.5, pieces=(which, rest))
+    check_offsets(text, [att])
     assert _pieces(att) == (rest,)
     assert _pieces(Attribution(content=which, cue=None, source=None, direct=False, prob=0.5)) == (which,)  # nothing else left
     assert all(text[s.start:s.end].strip().lower() != "which" for s in quotation_spans(text, "en"))
