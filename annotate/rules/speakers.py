@@ -32,6 +32,9 @@ SKIP_FR = set(
 SKIP_EN = set("also then later again however on monday tuesday wednesday thursday friday saturday sunday yesterday today earlier".split())
 PRONOUNS = set("il elle ils elles on je nous vous he she they we i it".split())
 IMPERSONAL = {"on", "peut-on", "lit-on", "it"}
+# A verb joined to the sentence by a conjunction after a quote ("… estime que le projet « n'a
+# jamais eu de sens » et demande un audit") has the sentence's subject: its object is no speaker.
+COORDINATION = re.compile(r"(?:et|mais|puis|ou|and|but|then|or)\b", re.I)
 # A French sentence opening "Pour <Name>," gives that name's view ("Pour Place au vélo, la décision
 # « sacrifie les quartiers sud »"). Only a capitalised name counts: "Pour la première fois," or
 # "Pour 2027," open no one's view. Up to six words: an organisation's name, not a clause.
@@ -167,6 +170,8 @@ def _after(text: str, pos: int, limit: int, lang: str, anywhere: bool = False) -
     if cue is None:
         return Attribution(None, None)
     between = text[cue_start:cue.start]
+    if COORDINATION.match(between):  # « … » et demande un audit: the sentence's subject goes on, no incise
+        return Attribution(None, None)
     if not anywhere and len(words(between)) > P.CUE_MAX_GAP_WORDS:
         return Attribution(None, None)
     if anywhere and not re.search(r"[,;]\s*(?:comme\s+(?:l[’']|le\s+|la\s+)?)?$|^\s*$", text[pos:cue.start]):
