@@ -64,6 +64,30 @@ def names_kept(part: MatchText, whole: MatchText) -> bool:
     return True
 
 
+def _stem_sequence(text: kinds.PassageText) -> list[str]:
+    return [w[:kinds.STEM_CHARS] for w in _WORD.findall(text.uncut) if len(w) >= 4 or w.isdigit()]
+
+
+def substitutes(part: MatchText, whole: MatchText) -> bool:
+    """Does `part` put a word of its own where `whole` has another one? For each content word of
+    `part` that `whole` lacks, its kept neighbours are looked up in `whole`: if the word next to
+    them there is one `part` lacks, the word was replaced ("le conseil régional" for "le conseil
+    municipal", "The region begins" for "... expected to begin"), not added ("could later be")."""
+    seq_p, seq_w = _stem_sequence(part.passage), _stem_sequence(whole.passage)
+    kept_p, kept_w = whole.passage.stems, part.passage.stems
+    for k, stem in enumerate(seq_p):
+        if stem in kept_p:
+            continue
+        before = seq_p[k - 1] if k > 0 and seq_p[k - 1] in kept_p else None
+        after = seq_p[k + 1] if k + 1 < len(seq_p) and seq_p[k + 1] in kept_p else None
+        for m, other in enumerate(seq_w):
+            if other == before and m + 1 < len(seq_w) and seq_w[m + 1] not in kept_w:
+                return True
+            if other == after and m > 0 and seq_w[m - 1] not in kept_w:
+                return True
+    return False
+
+
 def restates(part: MatchText, whole: MatchText, min_coverage: float) -> bool:
     """`part` keeps at least `min_coverage` of its content stems in `whole` and contradicts nothing:
     its numbers and capitalised words are all in `whole`, and no shared word is negated on one
