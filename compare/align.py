@@ -56,10 +56,10 @@ class AlignParams:
 # merge_cov_agreed: a reworded merged part (fewer of its words kept) is taken when both encoders
 # make the longer passage its best counterpart and compare.match.restates finds no contradiction
 # (numbers, names, negation). Chosen on tuning data (train groups of the match pairs + dev gold,
-# bench/quality/eval_matching.py --tune-restate): the agreed candidates below 0.75 there are two
-# hard negatives the checks reject (0.67, 0.62), a written hard negative at 0.50 that they do not
-# (fr-06 "une dizaine" vs "plus d'une centaine de villes") and a gold merge at 0.44 (steel-plant):
-# every cut in (0.50, 0.67] gives the same figures; 0.6 sits inside.
+# bench/quality/eval_matching.py --tune-restate): cuts 0.55-0.7 change no figure there (the agreed
+# candidates at 0.62-0.67 are two written hard negatives and a gold non-pair, all rejected by the
+# checks); 0.4-0.5 add a written hard negative (fr-06, 0.50); 0.6 sits inside, under the reported
+# French case (0.67).
 MATCHER = "use+e5-lr-v1"
 MODEL_PARAMS: dict[str, AlignParams] = {
     "fake-trigram": AlignParams(cos_min=0.50, margin_min=1.10, cos_high=0.80),
