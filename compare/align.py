@@ -10,7 +10,8 @@ sides, which discounts passages that are close to everything), or when character
 Two refinements of that rule. Merges: when an outlet fuses two sentences into one, the second
 sentence is never the long passage's best match and its cosine is diluted, so it fails the
 margin; once the long passage is aligned, a further top-k candidate that is much shorter, clears
-the cosine floor and has most of its content words in the long passage is aligned as well.
+the cosine floor and has most of its content words in the long passage is aligned as well (fewer
+suffice when both encoders agree and compare.match.restates finds no contradiction).
 Headings: a headline is close in meaning to the lede of any article on the story, so a heading
 and a body passage align only on character evidence, never on the embedding alone.
 """

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pytest
 
 from compare import align, embed, match
@@ -105,6 +106,15 @@ def test_a_passage_as_long_as_the_other_is_no_condensation_of_it():
 
 def test_too_few_content_words_restate_nothing():
     assert not restate.restates(mt("Works begin."), mt(LONG), 0.5)
+
+
+def test_combine_keeps_a_condensation_the_model_would_veto_but_adds_nothing_else():
+    sim = np.array([[0.9, 0.1], [0.2, 0.8]])
+    rule = np.array([[True, False], [False, True]])
+    proba = np.array([[0.1, 0.0], [0.0, 0.1]])  # the model doubts both threshold pairs
+    condensations = np.array([[True, True], [False, False]])  # (0, 1) is no threshold pair
+    kept = match.combine(rule, proba >= 0.5, proba, {"use": sim, "e5": sim}, veto=0.3, condensations=condensations)
+    assert kept.tolist() == [[True, False], [False, False]]
 
 
 # --- alignment with the real encoders -------------------------------------------------------
