@@ -177,3 +177,14 @@ def test_the_dashboards_quoted_list_counts_a_person_once_under_their_different_m
     assert quoted(story["db"], 0, rows) == [
         {"speaker": "Chief executive Maria Olsen", "count": 2, "outlets": ["Disclose", "RP"]},
         {"speaker": "the agency", "count": 1, "outlets": ["RP"]}]
+
+
+def test_quotes_of_aligned_passages_pair_by_shared_words_not_by_position():
+    a = "He said the offer was not realistic and accused the company of planning the closure for months."
+    b = "He said the company had planned the closure for months."
+    qa = [{"start": a.index("the offer"), "end": a.index(" and")}, {"start": a.index("the company"), "end": len(a) - 1}]
+    qb = [{"start": b.index("the company"), "end": len(b) - 1}]
+    assert stats.quote_pairs(qa, qb, a, b) == [(qa[1], qb[0])]  # the second quote is the retold one
+    assert stats.quote_pairs(qa[:1], qb, a, b) == [(qa[0], qb[0])]  # one quote each: the same quote, however reworded
+    far = [{"start": 0, "end": 2}]  # "He" against "the company had planned …": nothing shared
+    assert stats.quote_pairs(qa + far, qb, a, b) == [(qa[1], qb[0])]

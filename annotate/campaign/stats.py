@@ -8,6 +8,7 @@ content passages with no alignment in the story's latest alignment run.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 
 import sqlite_utils
@@ -147,15 +148,41 @@ def _changed(aligns: list[dict], quotes: dict, texts: dict, keys: dict[str, str]
     for al in aligns:
         if al["a"] not in quotes or al["b"] not in quotes:
             continue
-        qa, qb = quotes[al["a"]][0], quotes[al["b"]][0]
-        change = quote_change(qa, qb, texts[al["a_article"]], texts[al["b_article"]], al["kind"], keys)
-        if change:
-            out.append({"a": al["a"], "b": al["b"], "a_outlet": al["a_outlet"], "b_outlet": al["b_outlet"],
-                        "kind": al["kind"], "changes": change,
-                        "a_quote": texts[al["a_article"]][qa["start"]:qa["end"]],
-                        "b_quote": texts[al["b_article"]][qb["start"]:qb["end"]],
-                        "a_speaker": qa["speaker_text"], "b_speaker": qb["speaker_text"]})
+        ta, tb = texts[al["a_article"]], texts[al["b_article"]]
+        for qa, qb in quote_pairs(quotes[al["a"]], quotes[al["b"]], ta, tb):
+            change = quote_change(qa, qb, ta, tb, al["kind"], keys)
+            if change:
+                out.append({"a": al["a"], "b": al["b"], "a_outlet": al["a_outlet"], "b_outlet": al["b_outlet"],
+                            "kind": al["kind"], "changes": change,
+                            "a_quote": ta[qa["start"]:qa["end"]], "b_quote": tb[qb["start"]:qb["end"]],
+                            "a_speaker": qa["speaker_text"], "b_speaker": qb["speaker_text"]})
     return out
+
+
+# Word overlap (Jaccard of lower-cased words) under which two quotations of aligned passages are
+# not the same quote: a judgement, set on our own articles ("the offer was not realistic for most
+# families" / "the Carlow offer was "an insult"" share 0.27; two unrelated quotes of one speaker
+# share under 0.1).
+SAME_QUOTE_OVERLAP = 0.2
+
+
+def quote_pairs(qa: list[dict], qb: list[dict], a_text: str, b_text: str) -> list[tuple[dict, dict]]:
+    """Which quotation of one passage is which of its aligned passage: one each, they are the same
+    quote; several, each pairs with the one it shares most words with (greedily, best first, at
+    least SAME_QUOTE_OVERLAP), so a passage's second quote is never compared with another's first."""
+    if len(qa) == 1 and len(qb) == 1:
+        return [(qa[0], qb[0])]
+    words = [[set(re.findall(r"\w+", text[q["start"]:q["end"]].lower())) for q in qs]
+             for qs, text in ((qa, a_text), (qb, b_text))]
+    scored = sorted(((len(x & y) / max(len(x | y), 1), i, j) for i, x in enumerate(words[0])
+                     for j, y in enumerate(words[1])), reverse=True)
+    pairs, used_a, used_b = [], set(), set()
+    for overlap, i, j in scored:
+        if overlap >= SAME_QUOTE_OVERLAP and i not in used_a and j not in used_b:
+            pairs.append((i, j))
+            used_a.add(i)
+            used_b.add(j)
+    return [(qa[i], qb[j]) for i, j in sorted(pairs)]
 
 
 def outlet_totals(stories: list[dict]) -> dict:
