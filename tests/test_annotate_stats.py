@@ -188,3 +188,9 @@ def test_quotes_of_aligned_passages_pair_by_shared_words_not_by_position():
     assert stats.quote_pairs(qa[:1], qb, a, b) == [(qa[0], qb[0])]  # one quote each: the same quote, however reworded
     far = [{"start": 0, "end": 2}]  # "He" against "the company had planned …": nothing shared
     assert stats.quote_pairs(qa + far, qb, a, b) == [(qa[1], qb[0])]
+
+
+def test_an_unresolved_pronoun_is_counted_as_unattributed_not_as_a_speaker():
+    rows = [{"speaker_text": "It"}, {"speaker_text": "il"}, {"speaker_text": None}, {"speaker_text": "Maria Olsen"}]
+    quoted = stats._speakers(rows)
+    assert [s["speaker"] for s in quoted["speakers"]] == ["Maria Olsen"] and quoted["unattributed"] == 3

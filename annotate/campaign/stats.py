@@ -17,6 +17,7 @@ from annotate import aligned
 from annotate.campaign import agreement, speaker_names
 from annotate.labels import store
 from annotate.labels.schemes import is_whole
+from annotate.rules.speakers import PRONOUNS
 from compare import kinds
 from compare.pipeline import additions_of
 from corpus import store as corpus_store
@@ -129,17 +130,18 @@ def story_stats(db: sqlite_utils.Database, story_id: int, project_id: int | None
 def _speakers(rows: list[dict], keys: dict[str, str] | None = None) -> dict:
     """Who is quoted, how often, and how diverse the sources are; one person under several
     mentions counts once (`keys`, see quote_change), shown as their most frequent mention (the
-    longest of equally frequent ones)."""
+    longest of equally frequent ones). A speaker that is only a pronoun nobody could resolve
+    ("it says") names no one: it counts as unattributed."""
     counts, display = Counter(), {}
-    for r in rows:
-        if r.get("speaker_text"):
-            key = (keys or {}).get(r["speaker_text"]) or normalise_speaker(r["speaker_text"])
-            counts[key] += 1
-            display.setdefault(key, Counter())[r["speaker_text"].strip()] += 1
+    named = [r for r in rows if r.get("speaker_text") and normalise_speaker(r["speaker_text"]) not in PRONOUNS]
+    for r in named:
+        key = (keys or {}).get(r["speaker_text"]) or normalise_speaker(r["speaker_text"])
+        counts[key] += 1
+        display.setdefault(key, Counter())[r["speaker_text"].strip()] += 1
     shown = {k: max(forms.items(), key=lambda kv: (kv[1], len(kv[0])))[0] for k, forms in display.items()}
     return {"speakers": [{"speaker": shown[k], "key": k, "count": n}
                          for k, n in counts.most_common()],
-            "quotations": len(rows), "unattributed": sum(1 for r in rows if not r.get("speaker_text")),
+            "quotations": len(rows), "unattributed": len(rows) - len(named),
             "distinct": len(counts), "entropy_bits": round(entropy(counts), 4)}
 
 
