@@ -173,6 +173,7 @@ def test_the_dashboards_quoted_list_counts_a_person_once_under_their_different_m
     rows = [{"label": "quotation", "speaker_text": "Chief executive Maria Olsen", "article_id": a},
             {"label": "quotation", "speaker_text": "Olsen", "article_id": b},
             {"label": "quotation", "speaker_text": "the agency", "article_id": b},
+            {"label": "quotation", "speaker_text": "it", "article_id": b},
             {"label": "sourced_fact", "speaker_text": "Olsen", "article_id": b}]
     assert quoted(story["db"], 0, rows) == [
         {"speaker": "Chief executive Maria Olsen", "count": 2, "outlets": ["Disclose", "RP"]},

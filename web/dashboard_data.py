@@ -16,6 +16,7 @@ from annotate.campaign import workflow as campaign
 from annotate.campaign import speaker_names, stats
 from annotate.labels import store as labels_store
 from annotate.labels.schemes import MACHINE_SOURCES
+from annotate.rules.speakers import PRONOUNS
 from web import compare_view, data
 
 
@@ -97,7 +98,8 @@ def quoted(db: sqlite_utils.Database, project_id: int, rows: list[dict], limit: 
     """Speakers of quotation labels: how often, and by which outlets; one person under several
     mentions ("Chief executive Maria Olsen", "Olsen") counts once (annotate.campaign.speaker_names)."""
     outlets = outlet_names(db, {r["article_id"] for r in rows})
-    said = [(r, r["speaker_text"].strip()) for r in rows if r["label"] == "quotation" and (r.get("speaker_text") or "").strip()]
+    said = [(r, r["speaker_text"].strip()) for r in rows if r["label"] == "quotation" and (r.get("speaker_text") or "").strip()
+            and speaker_names.normalise(r["speaker_text"]) not in PRONOUNS]  # an unresolved "it" names no one
     keys = speaker_names.speaker_keys(sorted({speaker for _, speaker in said}))
     counts: Counter = Counter()
     display: dict[str, Counter] = defaultdict(Counter)
