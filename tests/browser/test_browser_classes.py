@@ -183,5 +183,10 @@ def test_project_and_story_lists_fit_a_phone_without_sideways_scrolling(browser,
     progress = listing.locator("td[data-label]").last  # each cell names its column once the header is hidden
     assert progress.evaluate("td => getComputedStyle(td, '::before').content").strip('"').strip()
     shot(pg, "stories-phone-390.png", full=True)
+    pg.goto(site["url"] + "/admin/users")  # a teacher managing a class's accounts on a phone
+    users = pg.locator("#users")
+    assert users.evaluate("t => t.scrollWidth <= t.clientWidth")
+    box = users.locator("tr[data-username='tom'] button").last.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390
     assert pg.problems == []
     pg.context.close()
