@@ -34,7 +34,9 @@ PRONOUNS = set("il elle ils elles on je nous vous he she they we i it".split())
 IMPERSONAL = {"on", "peut-on", "lit-on", "it"}
 # A verb joined to the sentence by a conjunction after a quote ("… estime que le projet « n'a
 # jamais eu de sens » et demande un audit") has the sentence's subject: its object is no speaker.
-COORDINATION = re.compile(r"(?:et|mais|puis|ou|and|but|then|or)\b", re.I)
+# Only a bare conjunction right before the cue: "and the company said" names a new subject, and
+# "then-President Donald Trump said" is no conjunction at all.
+COORDINATION = re.compile(r"(?:et|mais|puis|ou|and|but|then|or)\s+$", re.I)
 # A French sentence opening "Pour <Name>," gives that name's view ("Pour Place au vélo, la décision
 # « sacrifie les quartiers sud »"). Only a capitalised name counts: "Pour la première fois," or
 # "Pour 2027," open no one's view. Up to six words: an organisation's name, not a clause.
