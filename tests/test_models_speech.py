@@ -195,6 +195,23 @@ def test_it_never_names_a_titled_person_and_she_never_a_bare_common_noun():
     assert by_she.speaker.text == "chief executive Maria Olsen" and by_she.meta["pronoun"]["text"] == "She"
 
 
+def test_he_or_she_names_an_earlier_speaker_named_only_by_their_role():
+    from annotate.rules.spans import Ref, Span
+    from annotate.rules.speakers import agrees, resolve_pronouns
+
+    assert agrees("she", "the minister") and agrees("He", "the company's chief executive") and agrees("he", "a spokesman")
+    assert not agrees("she", "the company")
+    text = '"We will act," the minister said. "Not now," she added.'
+
+    def quote(word: str, speaker: str) -> Span:
+        at, spk = text.index(word), text.index(speaker)
+        return Span(at, at + len(word), text[at:at + len(word)], "quotation",
+                    speaker=Ref(spk, spk + len(speaker), speaker))
+
+    _, by_she = resolve_pronouns([quote("We will", "the minister"), quote("Not now", "she")])
+    assert by_she.speaker.text == "the minister" and by_she.meta["pronoun"]["text"] == "she"
+
+
 def test_offsets_index_the_whole_text_across_paragraphs():
     text = ("Markets were calm on Monday.\n\n"
             "The central bank said that rates would stay unchanged.\n"

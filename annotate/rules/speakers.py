@@ -256,14 +256,17 @@ def resolve_pronouns(spans: list, names: list[Ref] = ()) -> list:
 def agrees(pronoun: str, mention: str) -> bool:
     """Whether an English pronoun can stand for `mention`: "it" never for a person named with a
     title or role ("The firm blames …, which it says rose" is not its chief executive's claim),
-    "he"/"she" never for a bare common noun ("the company"). French il/elle follow grammatical
-    gender (une entreprise: elle), so any mention may do."""
+    "he"/"she" never for a bare common noun ("the company") unless it is a role ("the minister",
+    "the company's chief executive"). French il/elle follow grammatical gender (une entreprise:
+    elle), so any mention may do."""
     low = pronoun.lower()
     words = mention.split()
+    role = any(w.casefold() in lexicon.PERSON_ROLES for w in words)
     if low == "it":
-        return not any(w.casefold() in lexicon.PERSON_ROLES for w in words)
+        return not role
     if low in ("he", "she"):
-        return not (words and words[0].lower() in lexicon.EN_DETERMINERS and not any(w[:1].isupper() for w in words[1:]))
+        return role or not (words and words[0].lower() in lexicon.EN_DETERMINERS
+                            and not any(w[:1].isupper() for w in words[1:]))
     return True
 
 
