@@ -21,6 +21,8 @@ _WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
 TITLES = lexicon.PERSON_ROLES  # what a name may follow ("Prime Minister Keir Starmer")
 # Lower-case words allowed inside a name ("Charles de Gaulle", "Ursula von der Leyen").
 PARTICLES = frozenset("de du des la le van von der den da di del d' al bin ibn of".split())
+# Words after which capitalised words name a place or body, not the speaker ("the head of Unite").
+PREPOSITIONS = frozenset("of for at from in de du des d' au aux à".split())
 
 
 def normalise(name: str) -> str:
@@ -33,15 +35,20 @@ def normalise(name: str) -> str:
 def name_core(mention: str) -> str | None:
     """The name a mention ends with ("Chief executive Maria Olsen" -> "Maria Olsen", "Local TD
     Sinead Burke" -> "Sinead Burke"), or None when it ends with no capitalised word. A mention
-    with a comma is read up to it ("Tom Haley, who represents the workers"), else after the last
+    with a comma is read up to it ("Tom Haley, who represents the workers"), else, or when the
+    part before ends with a role's complement ("le maire de Lyon, Jean Dupont"), after the last
     one ("Le vice-président chargé des mobilités, Bertrand Affilé")."""
     if "," in mention:
         parts = mention.split(",")
-        return _core(parts[0]) or _core(parts[-1])
+        first, last = _core(parts[0]), _core(parts[-1])
+        if last and _governed(parts[0]):  # "le maire de Lyon, Jean Dupont": Lyon is nobody's name
+            return last
+        return first or last
     return _core(mention)
 
 
-def _core(mention: str) -> str | None:
+def _run(mention: str) -> tuple[list[str], list[str]]:
+    """The mention's words and the capitalised run (with inner particles) that ends it."""
     words = _WORD.findall(unicodedata.normalize("NFKC", mention))
     run: list[str] = []
     for word in reversed(words):
@@ -49,6 +56,25 @@ def _core(mention: str) -> str | None:
             run.insert(0, word)
         else:
             break
+    return words, run
+
+
+def _governed(mention: str) -> bool:
+    """Is the capitalised end of `mention` the complement of a role ("Le président de la
+    République", "The head of the BBC") rather than a person's name?"""
+    words, run = _run(mention)
+    if not run:
+        return False
+    if not run[0][:1].isupper():  # "de la République", "du Sénat"
+        return True
+    before = [w.casefold() for w in words[:len(words) - len(run)]]
+    if before and before[-1] in lexicon.EN_DETERMINERS | lexicon.FR_DETERMINERS:
+        before.pop()
+    return bool(before) and before[-1] in PREPOSITIONS
+
+
+def _core(mention: str) -> str | None:
+    _, run = _run(mention)
     titled = [k for k, word in enumerate(run) if word.casefold() in TITLES]
     if titled:  # "Prime Minister Keir Starmer", "Federal Reserve Chairman Jerome Powell"
         run = run[titled[-1] + 1:]
