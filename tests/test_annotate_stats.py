@@ -96,6 +96,11 @@ def test_one_person_under_several_mentions_is_one_speaker_and_a_shared_surname_s
     assert stats.quote_change(a, {**b, "speaker_text": "Olsen"}, "« x »", "« x »", "verbatim", keys) == ["attributed_differently"]
 
 
+def test_two_departments_named_with_a_role_word_stay_two_speakers():
+    keys = speaker_names.speaker_keys(["the Justice Department", "the State Department"])
+    assert (keys["the Justice Department"], keys["the State Department"]) == ("justice department", "state department")
+
+
 def test_who_is_quoted_counts_a_person_once_across_outlets_naming_them_differently(db):
     ann = make_user(db, "ann")
     ta, tb = "“We tried,” said Chief executive Maria Olsen.\n", "Olsen said: “We tried everything.”\n"

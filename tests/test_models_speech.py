@@ -201,6 +201,8 @@ def test_he_or_she_names_an_earlier_speaker_named_only_by_their_role():
 
     assert agrees("she", "the minister") and agrees("He", "the company's chief executive") and agrees("he", "a spokesman")
     assert not agrees("she", "the company")
+    assert agrees("it", "the Justice Department") and agrees("it", "the General Assembly")  # "Justice", "General": no titles here
+    assert not agrees("it", "the chair of the committee") and not agrees("it", "Justice Smith")
     text = '"We will act," the minister said. "Not now," she added.'
 
     def quote(word: str, speaker: str) -> Span:

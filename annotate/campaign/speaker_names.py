@@ -75,7 +75,10 @@ def _governed(mention: str) -> bool:
 
 def _core(mention: str) -> str | None:
     _, run = _run(mention)
-    titled = [k for k, word in enumerate(run) if word.casefold() in TITLES]
+    if run and run[-1].casefold() in lexicon.ORG_HEADS:  # "the Justice Department": no title inside
+        titled = []
+    else:
+        titled = [k for k, word in enumerate(run) if word.casefold() in TITLES]
     if titled:  # "Prime Minister Keir Starmer", "Federal Reserve Chairman Jerome Powell"
         run = run[titled[-1] + 1:]
     while run and run[0].casefold() in PARTICLES:

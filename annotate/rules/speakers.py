@@ -261,7 +261,9 @@ def agrees(pronoun: str, mention: str) -> bool:
     elle), so any mention may do."""
     low = pronoun.lower()
     words = mention.split()
-    role = any(w.casefold() in lexicon.PERSON_ROLES for w in words)
+    after = [*words[1:], ""]  # a role word right before an organisation's head names no person: "the Justice Department"
+    role = any(w.casefold() in lexicon.PERSON_ROLES and nxt.casefold() not in lexicon.ORG_HEADS
+               for w, nxt in zip(words, after))
     if low == "it":
         return not role
     if low in ("he", "she"):
