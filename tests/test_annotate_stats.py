@@ -96,8 +96,11 @@ def test_one_person_under_several_mentions_is_one_speaker_and_a_shared_surname_s
     assert stats.quote_change(a, {**b, "speaker_text": "Olsen"}, "« x »", "« x »", "verbatim", keys) == ["attributed_differently"]
 
 
-def test_two_departments_named_with_a_role_word_stay_two_speakers():
-    keys = speaker_names.speaker_keys(["the Justice Department", "the State Department"])
+def test_an_outlets_journalist_is_one_person_and_two_departments_stay_two_speakers():
+    keys = speaker_names.speaker_keys(["CNN's Jake Tapper", "Jake Tapper", "Tapper", "the BBC's Laura Kuenssberg",
+                                       "Kuenssberg", "the Justice Department", "the State Department"])
+    assert keys["CNN's Jake Tapper"] == keys["Tapper"] == "jake tapper"
+    assert keys["Kuenssberg"] == keys["the BBC's Laura Kuenssberg"] == "laura kuenssberg"
     assert (keys["the Justice Department"], keys["the State Department"]) == ("justice department", "state department")
 
 

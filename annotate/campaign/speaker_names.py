@@ -23,6 +23,7 @@ TITLES = lexicon.PERSON_ROLES  # what a name may follow ("Prime Minister Keir St
 PARTICLES = frozenset("de du des la le van von der den da di del d' al bin ibn of".split())
 # Words after which capitalised words name a place or body, not the speaker ("the head of Unite").
 PREPOSITIONS = frozenset("of for at from in de du des d' au aux à".split())
+POSSESSIVE = ("'s", "’s", "s'", "s’")
 
 
 def normalise(name: str) -> str:
@@ -77,8 +78,9 @@ def _core(mention: str) -> str | None:
     _, run = _run(mention)
     if run and run[-1].casefold() in lexicon.ORG_HEADS:  # "the Justice Department": no title inside
         titled = []
-    else:
-        titled = [k for k, word in enumerate(run) if word.casefold() in TITLES]
+    else:  # a title, or an outlet's possessive before its journalist ("CNN's Jake Tapper")
+        titled = [k for k, word in enumerate(run) if word.casefold() in TITLES
+                  or (k + 1 < len(run) and word.endswith(POSSESSIVE))]
     if titled:  # "Prime Minister Keir Starmer", "Federal Reserve Chairman Jerome Powell"
         run = run[titled[-1] + 1:]
     while run and run[0].casefold() in PARTICLES:
