@@ -37,11 +37,12 @@ def name_core(mention: str) -> str | None:
     """The name a mention ends with ("Chief executive Maria Olsen" -> "Maria Olsen", "Local TD
     Sinead Burke" -> "Sinead Burke"), or None when it ends with no capitalised word. A mention
     with a comma is read up to it ("Tom Haley, who represents the workers"), else, or when the
-    part before ends with a role's complement ("le maire de Lyon, Jean Dupont"), after the last
-    one ("Le vice-président chargé des mobilités, Bertrand Affilé")."""
+    part before ends with a role's complement ("le maire de Lyon, Jean Dupont"), from the first
+    later part that ends with a name ("Le vice-président chargé des mobilités, Bertrand Affilé")."""
     if "," in mention:
         parts = mention.split(",")
-        first, last = _core(parts[0]), _core(parts[-1])
+        first = _core(parts[0])
+        last = next(filter(None, map(_core, parts[1:])), None)  # "…, Emma Blain, who chairs it"
         if last and _governed(parts[0]):  # "le maire de Lyon, Jean Dupont": Lyon is nobody's name
             return last
         return first or last
