@@ -206,3 +206,5 @@ def test_an_unresolved_pronoun_is_counted_as_unattributed_not_as_a_speaker():
     rows = [{"speaker_text": "It"}, {"speaker_text": "il"}, {"speaker_text": None}, {"speaker_text": "Maria Olsen"}]
     quoted = stats._speakers(rows)
     assert [s["speaker"] for s in quoted["speakers"]] == ["Maria Olsen"] and quoted["unattributed"] == 3
+    a, b = {"start": 0, "end": 5, "speaker_text": "it"}, {"start": 0, "end": 5, "speaker_text": "the agency"}
+    assert stats.quote_change(a, b, "« x »", "« x »", "verbatim") is None  # nor is it attributed differently

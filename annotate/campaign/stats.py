@@ -84,7 +84,7 @@ def quote_change(a: dict, b: dict, a_text: str, b_text: str, kind: str,
     changes = []
     keys = keys or {}
     sa, sb = (keys.get(x["speaker_text"]) or normalise_speaker(x["speaker_text"] or "") for x in (a, b))
-    if sa and sb and sa != sb:
+    if sa and sb and sa != sb and not {sa, sb} & PRONOUNS:  # an unresolved "it" names no one (see _speakers)
         changes.append("attributed_differently")
     if kinds.normalize(qa) != kinds.normalize(qb):
         cut = kinds.CUT.search(qa) or kinds.CUT.search(qb) or kind == "partial"
