@@ -191,6 +191,19 @@ def test_the_dashboards_quoted_list_counts_a_person_once_under_their_different_m
         {"speaker": "the agency", "count": 1, "outlets": ["RP"]}]
 
 
+def test_the_dashboards_quoted_list_joins_a_lone_surname_only_within_its_own_story(db):
+    from tests.factories import make_project
+    from web.dashboard_data import quoted
+
+    a, b = make_article(db, "Anne Martin spoke.\n", "Tribune"), make_article(db, "Martin spoke.\n", "Observer")
+    project = make_project(db, story_ids=[make_story(db, [a]), make_story(db, [b])])
+    rows = [{"label": "quotation", "speaker_text": "Anne Martin", "article_id": a},
+            {"label": "quotation", "speaker_text": "Martin", "article_id": b}]
+    assert sorted((q["speaker"], q["count"]) for q in quoted(db, project, rows)) == [("Anne Martin", 1), ("Martin", 1)]
+    one = make_project(db, "one", story_ids=[make_story(db, [a, b])])
+    assert [(q["speaker"], q["count"]) for q in quoted(db, one, rows)] == [("Anne Martin", 2)]
+
+
 def test_quotes_of_aligned_passages_pair_by_shared_words_not_by_position():
     a = "He said the offer was not realistic and accused the company of planning the closure for months."
     b = "He said the company had planned the closure for months."
