@@ -214,6 +214,20 @@ def test_he_or_she_names_an_earlier_speaker_named_only_by_their_role():
     assert by_she.speaker.text == "the minister" and by_she.meta["pronoun"]["text"] == "she"
 
 
+def test_the_taggers_pronoun_sources_name_only_an_earlier_source_they_agree_with():
+    text = "The chief executive said costs rose. The firm said prices fell, which it says hurt. She said more."
+
+    def att(content: str, source: str) -> Attribution:
+        c, s = text.index(content), text.index(f"{source} ")
+        return Attribution(content=decode.Span(c, c + len(content), content), cue=None,
+                           source=decode.Span(s, s + len(source), source), direct=False, prob=0.5)
+
+    found = decode.resolve_speakers([att("costs rose", "The chief executive"), att("prices fell", "The firm"),
+                                     att("hurt", "it"), att("more", "She")])
+    by = {a.content.text: a.speaker.text if a.speaker else None for a in found}
+    assert by == {"costs rose": None, "prices fell": None, "hurt": "The firm", "more": "The chief executive"}
+
+
 def test_offsets_index_the_whole_text_across_paragraphs():
     text = ("Markets were calm on Monday.\n\n"
             "The central bank said that rates would stay unchanged.\n"
