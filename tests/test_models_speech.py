@@ -203,6 +203,7 @@ def test_he_or_she_names_an_earlier_speaker_named_only_by_their_role():
     assert not agrees("she", "the company")
     assert agrees("it", "the Justice Department") and agrees("it", "the General Assembly")  # "Justice", "General": no titles here
     assert not agrees("it", "the chair of the committee") and not agrees("it", "Justice Smith")
+    assert agrees("it", "the state") and agrees("it", "the State of Texas")  # "state" titles only "Secretary of State X"
     text = '"We will act," the minister said. "Not now," she added.'
 
     def quote(word: str, speaker: str) -> Span:

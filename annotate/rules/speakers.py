@@ -262,7 +262,7 @@ def agrees(pronoun: str, mention: str) -> bool:
     low = pronoun.lower()
     words = mention.split()
     after = [*words[1:], ""]  # a role word right before an organisation's head names no person: "the Justice Department"
-    role = any(w.casefold() in lexicon.PERSON_ROLES and nxt.casefold() not in lexicon.ORG_HEADS
+    role = any(w.casefold() in lexicon.PERSON_NOUNS and nxt.casefold() not in lexicon.ORG_HEADS
                for w, nxt in zip(words, after))
     if low == "it":
         return not role
