@@ -114,7 +114,7 @@ def quoted(db: sqlite_utils.Database, project_id: int, rows: list[dict], limit: 
         counts[key] += 1
         display[key][speaker] += 1
         where[key].add(outlets.get(row["article_id"], ""))
-    return [{"speaker": max(display[k].items(), key=lambda kv: (kv[1], len(kv[0])))[0], "count": n,
+    return [{"speaker": speaker_names.shown_name(display[k]), "count": n,
              "outlets": sorted(where[k])} for k, n in counts.most_common(limit)]
 
 
@@ -188,7 +188,7 @@ def stats_quoted(st: dict, limit: int = 20) -> list[dict]:
             counts[sp["key"]] += sp["count"]
             display[sp["key"]][sp["speaker"]] += sp["count"]
             where[sp["key"]].add(o["outlet"] or "")
-    return [{"speaker": display[k].most_common(1)[0][0], "count": n, "outlets": sorted(where[k])}
+    return [{"speaker": speaker_names.shown_name(display[k]), "count": n, "outlets": sorted(where[k])}
             for k, n in counts.most_common(limit)]
 
 

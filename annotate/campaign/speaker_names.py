@@ -89,6 +89,12 @@ def _core(mention: str) -> str | None:
     return " ".join(run) or None
 
 
+def shown_name(forms: dict[str, int]) -> str:
+    """The mention that stands for a speaker: the most frequent of {mention: count}, the longest
+    of equally frequent ones ("Chief executive Maria Olsen" once, "Olsen" once: the first says who)."""
+    return max(forms.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
+
+
 def speaker_keys(mentions: list[str]) -> dict[str, str]:
     """{mention: key} for the speaker mentions of one story (see the module docstring)."""
     keys = {}
