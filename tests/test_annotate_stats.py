@@ -81,6 +81,7 @@ def test_speaker_normalisation_and_entropy():
     ("le maire de Lyon, Jean Dupont", "Jean Dupont"), ("Le président de la République, Emmanuel Macron", "Emmanuel Macron"),
     ("The head of the BBC, Tim Davie", "Tim Davie"), ("Local TD Sinead Burke, a TD for Carlow", "Sinead Burke"),
     ("the mayor of Dublin, Emma Blain, who chairs the council", "Emma Blain"),
+    ("Un porte-parole de la SNCF, contacté par Le Monde", "SNCF"), ("A spokesperson for Ryanair, speaking to the BBC", "Ryanair"),
     ("the regional development agency", None), ("Place au vélo", None), ("Department of State", None)])
 def test_a_speakers_name_is_what_follows_their_title_or_role(mention, name):
     assert speaker_names.name_core(mention) == name

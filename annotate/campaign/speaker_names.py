@@ -38,15 +38,24 @@ def name_core(mention: str) -> str | None:
     Sinead Burke" -> "Sinead Burke"), or None when it ends with no capitalised word. A mention
     with a comma is read up to it ("Tom Haley, who represents the workers"), else, or when the
     part before ends with a role's complement ("le maire de Lyon, Jean Dupont"), from the first
-    later part that ends with a name ("Le vice-président chargé des mobilités, Bertrand Affilé")."""
+    later part that ends with a name ("Le vice-président chargé des mobilités, Bertrand Affilé");
+    after a complement that later part must be a bare name ("Un porte-parole de la SNCF, contacté
+    par Le Monde" stays the SNCF's)."""
     if "," in mention:
         parts = mention.split(",")
         first = _core(parts[0])
-        last = next(filter(None, map(_core, parts[1:])), None)  # "…, Emma Blain, who chairs it"
-        if last and _governed(parts[0]):  # "le maire de Lyon, Jean Dupont": Lyon is nobody's name
-            return last
-        return first or last
+        governed = first is not None and _governed(parts[0])
+        later = (_core(p) for p in parts[1:] if not governed or _bare_name(p))
+        last = next(filter(None, later), None)  # "…, Emma Blain, who chairs it"
+        return last if governed and last else first or last  # "le maire de Lyon, Jean Dupont": not Lyon
     return _core(mention)
+
+
+def _bare_name(part: str) -> bool:
+    """Is `part` only a name, after any determiner or title ("Jean Dupont", "le maire Jean Dupont")?"""
+    words, run = _run(part)
+    return bool(run) and all(w.casefold() in TITLES | lexicon.EN_DETERMINERS | lexicon.FR_DETERMINERS
+                             for w in words[:len(words) - len(run)])
 
 
 def _run(mention: str) -> tuple[list[str], list[str]]:
