@@ -222,3 +222,13 @@ def test_an_unresolved_pronoun_is_counted_as_unattributed_not_as_a_speaker():
     assert [s["speaker"] for s in quoted["speakers"]] == ["Maria Olsen"] and quoted["unattributed"] == 3
     a, b = {"start": 0, "end": 5, "speaker_text": "it"}, {"start": 0, "end": 5, "speaker_text": "the agency"}
     assert stats.quote_change(a, b, "« x »", "« x »", "verbatim") is None  # nor is it attributed differently
+
+
+def test_the_project_dashboard_shows_a_speaker_under_their_fullest_mention_on_a_tie():
+    from web.dashboard_data import stats_quoted
+
+    def outlet(aid: str, name: str, speaker: str) -> dict:
+        return {"article_id": aid, "outlet": name, "speakers": {"speakers": [{"speaker": speaker, "key": "maria olsen", "count": 1}]}}
+
+    st = {"stories": [{"outlets": [outlet("a", "Observer", "Olsen"), outlet("b", "Tribune", "Chief executive Maria Olsen")]}]}
+    assert stats_quoted(st) == [{"speaker": "Chief executive Maria Olsen", "count": 2, "outlets": ["Observer", "Tribune"]}]
