@@ -78,6 +78,10 @@ def test_speaker_normalisation_and_entropy():
     ("M. Dupont", "Dupont"), ("Charles de Gaulle", "Charles de Gaulle"),
     ("Tom Haley, who represents the workers", "Tom Haley"),
     ("Le vice-président chargé des mobilités, Bertrand Affilé", "Bertrand Affilé"), ("the European Commission", "European Commission"),
+    ("le maire de Lyon, Jean Dupont", "Jean Dupont"), ("Le président de la République, Emmanuel Macron", "Emmanuel Macron"),
+    ("The head of the BBC, Tim Davie", "Tim Davie"), ("Local TD Sinead Burke, a TD for Carlow", "Sinead Burke"),
+    ("the mayor of Dublin, Emma Blain, who chairs the council", "Emma Blain"),
+    ("Un porte-parole de la SNCF, contacté par Le Monde", "SNCF"), ("A spokesperson for Ryanair, speaking to the BBC", "Ryanair"),
     ("the regional development agency", None), ("Place au vélo", None), ("Department of State", None)])
 def test_a_speakers_name_is_what_follows_their_title_or_role(mention, name):
     assert speaker_names.name_core(mention) == name
@@ -92,6 +96,14 @@ def test_one_person_under_several_mentions_is_one_speaker_and_a_shared_surname_s
     a, b = {"start": 0, "end": 5, "speaker_text": "Union representative Tom Haley"}, {"start": 0, "end": 5, "speaker_text": "Haley"}
     assert stats.quote_change(a, b, "« x »", "« x »", "verbatim", keys) is None
     assert stats.quote_change(a, {**b, "speaker_text": "Olsen"}, "« x »", "« x »", "verbatim", keys) == ["attributed_differently"]
+
+
+def test_an_outlets_journalist_is_one_person_and_two_departments_stay_two_speakers():
+    keys = speaker_names.speaker_keys(["CNN's Jake Tapper", "Jake Tapper", "Tapper", "the BBC's Laura Kuenssberg",
+                                       "Kuenssberg", "the Justice Department", "the State Department"])
+    assert keys["CNN's Jake Tapper"] == keys["Tapper"] == "jake tapper"
+    assert keys["Kuenssberg"] == keys["the BBC's Laura Kuenssberg"] == "laura kuenssberg"
+    assert (keys["the Justice Department"], keys["the State Department"]) == ("justice department", "state department")
 
 
 def test_who_is_quoted_counts_a_person_once_across_outlets_naming_them_differently(db):
@@ -180,6 +192,19 @@ def test_the_dashboards_quoted_list_counts_a_person_once_under_their_different_m
         {"speaker": "the agency", "count": 1, "outlets": ["RP"]}]
 
 
+def test_the_dashboards_quoted_list_joins_a_lone_surname_only_within_its_own_story(db):
+    from tests.factories import make_project
+    from web.dashboard_data import quoted
+
+    a, b = make_article(db, "Anne Martin spoke.\n", "Tribune"), make_article(db, "Martin spoke.\n", "Observer")
+    project = make_project(db, story_ids=[make_story(db, [a]), make_story(db, [b])])
+    rows = [{"label": "quotation", "speaker_text": "Anne Martin", "article_id": a},
+            {"label": "quotation", "speaker_text": "Martin", "article_id": b}]
+    assert sorted((q["speaker"], q["count"]) for q in quoted(db, project, rows)) == [("Anne Martin", 1), ("Martin", 1)]
+    one = make_project(db, "one", story_ids=[make_story(db, [a, b])])
+    assert [(q["speaker"], q["count"]) for q in quoted(db, one, rows)] == [("Anne Martin", 2)]
+
+
 def test_quotes_of_aligned_passages_pair_by_shared_words_not_by_position():
     a = "He said the offer was not realistic and accused the company of planning the closure for months."
     b = "He said the company had planned the closure for months."
@@ -195,3 +220,15 @@ def test_an_unresolved_pronoun_is_counted_as_unattributed_not_as_a_speaker():
     rows = [{"speaker_text": "It"}, {"speaker_text": "il"}, {"speaker_text": None}, {"speaker_text": "Maria Olsen"}]
     quoted = stats._speakers(rows)
     assert [s["speaker"] for s in quoted["speakers"]] == ["Maria Olsen"] and quoted["unattributed"] == 3
+    a, b = {"start": 0, "end": 5, "speaker_text": "it"}, {"start": 0, "end": 5, "speaker_text": "the agency"}
+    assert stats.quote_change(a, b, "« x »", "« x »", "verbatim") is None  # nor is it attributed differently
+
+
+def test_the_project_dashboard_shows_a_speaker_under_their_fullest_mention_on_a_tie():
+    from web.dashboard_data import stats_quoted
+
+    def outlet(aid: str, name: str, speaker: str) -> dict:
+        return {"article_id": aid, "outlet": name, "speakers": {"speakers": [{"speaker": speaker, "key": "maria olsen", "count": 1}]}}
+
+    st = {"stories": [{"outlets": [outlet("a", "Observer", "Olsen"), outlet("b", "Tribune", "Chief executive Maria Olsen")]}]}
+    assert stats_quoted(st) == [{"speaker": "Chief executive Maria Olsen", "count": 2, "outlets": ["Observer", "Tribune"]}]

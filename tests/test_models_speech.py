@@ -195,6 +195,40 @@ def test_it_never_names_a_titled_person_and_she_never_a_bare_common_noun():
     assert by_she.speaker.text == "chief executive Maria Olsen" and by_she.meta["pronoun"]["text"] == "She"
 
 
+def test_he_or_she_names_an_earlier_speaker_named_only_by_their_role():
+    from annotate.rules.spans import Ref, Span
+    from annotate.rules.speakers import agrees, resolve_pronouns
+
+    assert agrees("she", "the minister") and agrees("He", "the company's chief executive") and agrees("he", "a spokesman")
+    assert not agrees("she", "the company")
+    assert agrees("it", "the Justice Department") and agrees("it", "the General Assembly")  # "Justice", "General": no titles here
+    assert not agrees("it", "the chair of the committee") and not agrees("it", "Justice Smith")
+    assert agrees("it", "the state") and agrees("it", "the State of Texas")  # "state" titles only "Secretary of State X"
+    text = '"We will act," the minister said. "Not now," she added.'
+
+    def quote(word: str, speaker: str) -> Span:
+        at, spk = text.index(word), text.index(speaker)
+        return Span(at, at + len(word), text[at:at + len(word)], "quotation",
+                    speaker=Ref(spk, spk + len(speaker), speaker))
+
+    _, by_she = resolve_pronouns([quote("We will", "the minister"), quote("Not now", "she")])
+    assert by_she.speaker.text == "the minister" and by_she.meta["pronoun"]["text"] == "she"
+
+
+def test_the_taggers_pronoun_sources_name_only_an_earlier_source_they_agree_with():
+    text = "The chief executive said costs rose. The firm said prices fell, which it says hurt. She said more."
+
+    def att(content: str, source: str) -> Attribution:
+        c, s = text.index(content), text.index(f"{source} ")
+        return Attribution(content=decode.Span(c, c + len(content), content), cue=None,
+                           source=decode.Span(s, s + len(source), source), direct=False, prob=0.5)
+
+    found = decode.resolve_speakers([att("costs rose", "The chief executive"), att("prices fell", "The firm"),
+                                     att("hurt", "it"), att("more", "She")])
+    by = {a.content.text: a.speaker.text if a.speaker else None for a in found}
+    assert by == {"costs rose": None, "prices fell": None, "hurt": "The firm", "more": "The chief executive"}
+
+
 def test_offsets_index_the_whole_text_across_paragraphs():
     text = ("Markets were calm on Monday.\n\n"
             "The central bank said that rates would stay unchanged.\n"

@@ -100,15 +100,21 @@ def quoted(db: sqlite_utils.Database, project_id: int, rows: list[dict], limit: 
     outlets = outlet_names(db, {r["article_id"] for r in rows})
     said = [(r, r["speaker_text"].strip()) for r in rows if r["label"] == "quotation" and (r.get("speaker_text") or "").strip()
             and speaker_names.normalise(r["speaker_text"]) not in PRONOUNS]  # an unresolved "it" names no one
-    keys = speaker_names.speaker_keys(sorted({speaker for _, speaker in said}))
+    # a lone surname joins a full name of its own story only: "Martin" here is not another story's "Anne Martin"
+    story_of = {aid: s["id"] for s in labels_store.list_stories(db, project_id) for aid in s["article_ids"]}
+    mentions: dict[int | None, set[str]] = defaultdict(set)
+    for row, speaker in said:
+        mentions[story_of.get(row["article_id"])].add(speaker)
+    keys = {sid: speaker_names.speaker_keys(sorted(found)) for sid, found in mentions.items()}
     counts: Counter = Counter()
     display: dict[str, Counter] = defaultdict(Counter)
     where: dict[str, set] = defaultdict(set)
     for row, speaker in said:
-        counts[keys[speaker]] += 1
-        display[keys[speaker]][speaker] += 1
-        where[keys[speaker]].add(outlets.get(row["article_id"], ""))
-    return [{"speaker": max(display[k].items(), key=lambda kv: (kv[1], len(kv[0])))[0], "count": n,
+        key = keys[story_of.get(row["article_id"])][speaker]
+        counts[key] += 1
+        display[key][speaker] += 1
+        where[key].add(outlets.get(row["article_id"], ""))
+    return [{"speaker": speaker_names.shown_name(display[k]), "count": n,
              "outlets": sorted(where[k])} for k, n in counts.most_common(limit)]
 
 
@@ -182,7 +188,7 @@ def stats_quoted(st: dict, limit: int = 20) -> list[dict]:
             counts[sp["key"]] += sp["count"]
             display[sp["key"]][sp["speaker"]] += sp["count"]
             where[sp["key"]].add(o["outlet"] or "")
-    return [{"speaker": display[k].most_common(1)[0][0], "count": n, "outlets": sorted(where[k])}
+    return [{"speaker": speaker_names.shown_name(display[k]), "count": n, "outlets": sorted(where[k])}
             for k, n in counts.most_common(limit)]
 
 

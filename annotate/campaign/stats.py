@@ -84,7 +84,7 @@ def quote_change(a: dict, b: dict, a_text: str, b_text: str, kind: str,
     changes = []
     keys = keys or {}
     sa, sb = (keys.get(x["speaker_text"]) or normalise_speaker(x["speaker_text"] or "") for x in (a, b))
-    if sa and sb and sa != sb:
+    if sa and sb and sa != sb and not {sa, sb} & PRONOUNS:  # an unresolved "it" names no one (see _speakers)
         changes.append("attributed_differently")
     if kinds.normalize(qa) != kinds.normalize(qb):
         cut = kinds.CUT.search(qa) or kinds.CUT.search(qb) or kind == "partial"
@@ -138,7 +138,7 @@ def _speakers(rows: list[dict], keys: dict[str, str] | None = None) -> dict:
         key = (keys or {}).get(r["speaker_text"]) or normalise_speaker(r["speaker_text"])
         counts[key] += 1
         display.setdefault(key, Counter())[r["speaker_text"].strip()] += 1
-    shown = {k: max(forms.items(), key=lambda kv: (kv[1], len(kv[0])))[0] for k, forms in display.items()}
+    shown = {k: speaker_names.shown_name(forms) for k, forms in display.items()}
     return {"speakers": [{"speaker": shown[k], "key": k, "count": n}
                          for k, n in counts.most_common()],
             "quotations": len(rows), "unattributed": len(rows) - len(named),

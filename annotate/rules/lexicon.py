@@ -91,6 +91,12 @@ cllr councillor td mp mep mla msp pm ceo cfo coo executive director secretary co
 spokesman spokeswoman spokesperson representative chairman chairwoman chair leader founder deputy
 state m. mme mme. mlle me maître docteur monsieur madame président présidente ministre maire
 sénateur sénatrice député députée porte-parole directeur directrice""".split())
+# "state" is a title only inside one ("Secretary of State Antony Blinken"): "the state" is no person.
+PERSON_NOUNS = PERSON_ROLES - {"state"}
+# Nouns that end an organisation's name: a role word before one belongs to the name ("the Justice
+# Department", "the State Department", "the General Assembly"); it is no person's title.
+ORG_HEADS = frozenset("""department ministry office court assembly council committee commission agency
+authority board bank party union service services police parliament senate government""".split())
 FR_DETERMINERS = frozenset("un une des le la les l’ l' du au aux son sa ses leur leurs ce cette ces".split())
 EN_DETERMINERS = frozenset("a an the his her their its this that these those".split())
 

@@ -34,7 +34,9 @@ PRONOUNS = set("il elle ils elles on je nous vous he she they we i it".split())
 IMPERSONAL = {"on", "peut-on", "lit-on", "it"}
 # A verb joined to the sentence by a conjunction after a quote ("… estime que le projet « n'a
 # jamais eu de sens » et demande un audit") has the sentence's subject: its object is no speaker.
-COORDINATION = re.compile(r"(?:et|mais|puis|ou|and|but|then|or)\b", re.I)
+# Only a bare conjunction right before the cue: "and the company said" names a new subject, and
+# "then-President Donald Trump said" is no conjunction at all.
+COORDINATION = re.compile(r"(?:et|mais|puis|ou|and|but|then|or)\s+$", re.I)
 # A French sentence opening "Pour <Name>," gives that name's view ("Pour Place au vélo, la décision
 # « sacrifie les quartiers sud »"). Only a capitalised name counts: "Pour la première fois," or
 # "Pour 2027," open no one's view. Up to six words: an organisation's name, not a clause.
@@ -254,14 +256,19 @@ def resolve_pronouns(spans: list, names: list[Ref] = ()) -> list:
 def agrees(pronoun: str, mention: str) -> bool:
     """Whether an English pronoun can stand for `mention`: "it" never for a person named with a
     title or role ("The firm blames …, which it says rose" is not its chief executive's claim),
-    "he"/"she" never for a bare common noun ("the company"). French il/elle follow grammatical
-    gender (une entreprise: elle), so any mention may do."""
+    "he"/"she" never for a bare common noun ("the company") unless it is a role ("the minister",
+    "the company's chief executive"). French il/elle follow grammatical gender (une entreprise:
+    elle), so any mention may do."""
     low = pronoun.lower()
     words = mention.split()
+    after = [*words[1:], ""]  # a role word right before an organisation's head names no person: "the Justice Department"
+    role = any(w.casefold() in lexicon.PERSON_NOUNS and nxt.casefold() not in lexicon.ORG_HEADS
+               for w, nxt in zip(words, after))
     if low == "it":
-        return not any(w.casefold() in lexicon.PERSON_ROLES for w in words)
+        return not role
     if low in ("he", "she"):
-        return not (words and words[0].lower() in lexicon.EN_DETERMINERS and not any(w[:1].isupper() for w in words[1:]))
+        return role or not (words and words[0].lower() in lexicon.EN_DETERMINERS
+                            and not any(w[:1].isupper() for w in words[1:]))
     return True
 
 
