@@ -82,7 +82,8 @@ def test_speaker_normalisation_and_entropy():
     ("The head of the BBC, Tim Davie", "Tim Davie"), ("Local TD Sinead Burke, a TD for Carlow", "Sinead Burke"),
     ("the mayor of Dublin, Emma Blain, who chairs the council", "Emma Blain"),
     ("Un porte-parole de la SNCF, contacté par Le Monde", "SNCF"), ("A spokesperson for Ryanair, speaking to the BBC", "Ryanair"),
-    ("the regional development agency", None), ("Place au vélo", None), ("Department of State", None)])
+    ("the regional development agency", None), ("Place au vélo", None), ("Department of State", "Department of State"), ("Bruno Le Maire", "Bruno Le Maire"),
+    ("M. Le Pen", "Le Pen"), ("le ministre de la Santé", None), ("the head of the BBC", None)])
 def test_a_speakers_name_is_what_follows_their_title_or_role(mention, name):
     assert speaker_names.name_core(mention) == name
 
@@ -93,6 +94,9 @@ def test_one_person_under_several_mentions_is_one_speaker_and_a_shared_surname_s
     assert keys["Olsen"] == keys["Chief executive Maria Olsen"] == "maria olsen"
     assert keys["Haley"] == keys["Tom Haley"] == keys["Union representative Tom Haley"]
     assert keys["Martin"] == "martin" and keys["the company"] == "the company"  # two Martins: nothing guessed
+    more = speaker_names.speaker_keys(["Mme Le Pen", "Marine Le Pen", "Leader", "the labour leader", "le maire", "Bruno Le Maire"])
+    assert more["Mme Le Pen"] == "marine le pen" and more["Leader"] == "leader"  # a name, not a role noun, takes a surname in
+    assert more["le maire"] != more["Bruno Le Maire"]
     a, b = {"start": 0, "end": 5, "speaker_text": "Union representative Tom Haley"}, {"start": 0, "end": 5, "speaker_text": "Haley"}
     assert stats.quote_change(a, b, "« x »", "« x »", "verbatim", keys) is None
     assert stats.quote_change(a, {**b, "speaker_text": "Olsen"}, "« x »", "« x »", "verbatim", keys) == ["attributed_differently"]

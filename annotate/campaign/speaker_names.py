@@ -5,8 +5,9 @@ differently".
 Outlets name the same person with and without a role ("Union representative Tom Haley" / "Tom
 Haley", "le maire Jean Dupont" / "Jean Dupont") and by surname once introduced. A key is the
 name itself: the capitalised words that end the mention (everything up to a title or role
-such as Mayor, Dr, TD, Prime Minister, M., Mme dropped); a mention with no such name ("the regional development agency", "Place
-au vélo") keeps its whole normalised text. Within one story a lone surname joins the one full
+such as Mayor, Dr, TD, Prime Minister, M., Mme dropped); a mention with no such name ("the
+regional development agency", "Place au vélo", "le ministre de la Santé") keeps its whole
+normalised text. Within one story a lone surname joins the one full
 name that ends with it (two Olsens: it stays apart, nothing is guessed).
 """
 from __future__ import annotations
@@ -48,7 +49,7 @@ def name_core(mention: str) -> str | None:
         later = (_core(p) for p in parts[1:] if not governed or _bare_name(p))
         last = next(filter(None, later), None)  # "…, Emma Blain, who chairs it"
         return last if governed and last else first or last  # "le maire de Lyon, Jean Dupont": not Lyon
-    return _core(mention)
+    return None if _governed(mention) else _core(mention)  # "le ministre de la Santé" names no one
 
 
 def _bare_name(part: str) -> bool:
@@ -89,11 +90,11 @@ def _core(mention: str) -> str | None:
     if run and run[-1].casefold() in lexicon.ORG_HEADS:  # "the Justice Department": no title inside
         titled = []
     else:  # a title, or an outlet's possessive before its journalist ("CNN's Jake Tapper")
-        titled = [k for k, word in enumerate(run) if word.casefold() in TITLES
-                  or (k + 1 < len(run) and word.endswith(POSSESSIVE))]
+        # a title before a name ("Bruno Le Maire" ends with one, and it is his name)
+        titled = [k for k, word in enumerate(run[:-1]) if word.casefold() in TITLES or word.endswith(POSSESSIVE)]
     if titled:  # "Prime Minister Keir Starmer", "Federal Reserve Chairman Jerome Powell"
         run = run[titled[-1] + 1:]
-    while run and run[0].casefold() in PARTICLES:
+    while run and run[0].casefold() in PARTICLES and run[0][:1].islower():  # "de Gaulle", not "Le Pen"
         run.pop(0)
     return " ".join(run) or None
 
@@ -106,16 +107,14 @@ def shown_name(forms: dict[str, int]) -> str:
 
 def speaker_keys(mentions: list[str]) -> dict[str, str]:
     """{mention: key} for the speaker mentions of one story (see the module docstring)."""
-    keys = {}
+    keys, names = {}, set()
     for mention in mentions:
         core = name_core(mention)
         keys[mention] = normalise(core) if core else normalise(mention)
-    full: dict[str, set[str]] = {}
-    for key in set(keys.values()):
-        parts = key.split()
-        if len(parts) > 1:
-            full.setdefault(parts[-1], set()).add(key)
-    for mention, key in keys.items():
-        if " " not in key and len(full.get(key, ())) == 1:
-            keys[mention] = next(iter(full[key]))
+        if core:
+            names.add(keys[mention])
+    for mention, key in keys.items():  # names only, both ways: "Leader" is not "the labour leader", "le maire" not "Bruno Le Maire"
+        longer = [name for name in names if name.endswith(" " + key)] if key in names else []  # "olsen", "le pen"
+        if len(longer) == 1:
+            keys[mention] = longer[0]
     return keys
