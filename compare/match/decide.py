@@ -124,7 +124,7 @@ def combine(rule: np.ndarray, learned: np.ndarray, proba: np.ndarray, sims: dict
 
 
 def decide_pairs(rule: np.ndarray, sims: dict[str, np.ndarray], texts_a: list[str], texts_b: list[str],
-           allowed: np.ndarray | None = None) -> np.ndarray:
+                 allowed: np.ndarray | None = None) -> np.ndarray:
     """Pairs accepted on meaning: the thresholds' `rule` corrected by the model (`combine`)."""
     ma, mb = [match_text(t) for t in texts_a], [match_text(t) for t in texts_b]
     learned, proba = match_mask(sims, ma, mb, allowed)
