@@ -181,6 +181,7 @@ def test_it_never_names_a_titled_person_and_she_never_a_bare_common_noun():
     assert not agrees("it", "Chief executive Maria Olsen") and agrees("it", "The company")
     assert agrees("She", "Chief executive Maria Olsen") and not agrees("she", "the company")
     assert agrees("elle", "la société") and agrees("it", "Brightwell Energy")
+    assert agrees("she", "the lawyer") and not agrees("it", "a senior official")  # people named by a common noun
     text = ('"None of them added up," chief executive Maria Olsen told staff. '
             "The firm blames energy costs, which it says rose 38 percent. She said more.")
 

@@ -91,8 +91,12 @@ cllr councillor td mp mep mla msp pm ceo cfo coo executive director secretary co
 spokesman spokeswoman spokesperson representative chairman chairwoman chair leader founder deputy
 state m. mme mme. mlle me maître docteur monsieur madame président présidente ministre maire
 sénateur sénatrice député députée porte-parole directeur directrice""".split())
-# "state" is a title only inside one ("Secretary of State Antony Blinken"): "the state" is no person.
-PERSON_NOUNS = PERSON_ROLES - {"state"}
+# Who a person may be named as (pronoun agreement): the roles, where "state" is a title only inside
+# one ("Secretary of State Antony Blinken": "the state" is no person), and common nouns for people.
+PERSON_NOUNS = PERSON_ROLES - {"state"} | frozenset("""lawyer attorney teacher doctor nurse official resident
+worker farmer student witness victim mother father woman man girl boy driver owner shopkeeper activist
+analyst economist expert researcher scientist candidate voter neighbour neighbor employee manager
+journalist reporter author actor player coach priest pastor survivor parent pupil citizen""".split())
 # Nouns that end an organisation's name: a role word before one belongs to the name ("the Justice
 # Department", "the State Department", "the General Assembly"); it is no person's title.
 ORG_HEADS = frozenset("""department ministry office court assembly council committee commission agency
