@@ -48,13 +48,23 @@ def negation_conflict(a: MatchText, b: MatchText) -> bool:
     return bool(shared & (negated_stems(a.passage.text) ^ negated_stems(b.passage.text)))
 
 
+# Words a sentence may open on, capitalised only by its position (English and French words of 4+
+# letters: shorter ones are never checked): "These works begin in March", "Pour la mairie, …".
+OPENERS = frozenset("""these those this that there then after before since with from when while during
+under over also however meanwhile still their they what where which some many most such each every both
+about into pour après avant depuis selon dans avec sans sous ainsi alors cette leurs leur mais donc enfin
+pendant lors quand comme dont elle elles nous vous entre chez vers contre toutefois cependant désormais
+aussi encore déjà tous toutes plusieurs certains certaines chaque""".split())
+
+
 def names_kept(part: MatchText, whole: MatchText) -> bool:
-    """Every capitalised word of `part` (its opening word too: a sentence may open on a name)
-    is in `whole`: by stem for words of 4+ letters, as a word for short acronyms (EDF). A
-    condensation drops what the longer passage says; it does not bring in another actor."""
+    """Every capitalised word of `part` (its opening word too: a sentence may open on a name,
+    unless it is one of OPENERS) is in `whole`: by stem for words of 4+ letters, as a word for
+    short acronyms (EDF). A condensation drops what the longer passage says; it does not bring in
+    another actor."""
     words = set(_WORD.findall(whole.passage.plain))
-    for token in _TOKEN.findall(part.passage.text):
-        if not token[0].isupper():
+    for k, token in enumerate(_TOKEN.findall(part.passage.text)):
+        if not token[0].isupper() or (k == 0 and token.lower() in OPENERS):
             continue
         for piece in _WORD.findall(kinds.normalize(token)):
             if len(piece) >= 4 and piece[:kinds.STEM_CHARS] not in whole.passage.stems:
