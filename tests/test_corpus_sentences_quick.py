@@ -13,8 +13,10 @@ import sys
 
 import pysbd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from corpus.sentences import FOLDS_TO_ASCII, quick_abbreviations, sentence_spans
+from corpus.sentences import FOLDS_TO_ASCII, _cut_after, _inside, quick_abbreviations, quoted_ranges, sentence_spans
 
 TRICKY = [
     "M. Dupont est arrivé. Dr. Smith l’a reçu à 9 h. Le U.S. Army a répondu.",
@@ -75,3 +77,26 @@ def test_the_fold_set_holds_every_character_re_folds_onto_an_ascii_letter():
     assert folding  # İ ı ſ K in CPython 3.11
     unsafe = {c for c in folding if not (len(c.lower()) == 1 and c.lower().isascii())}
     assert unsafe <= FOLDS_TO_ASCII
+
+
+def test_non_space_runs_split_where_str_isspace_does():
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    assert re.findall(r"\s", every) == [c for c in every if c.isspace()]
+
+
+@given(st.text(alphabet=" \u00a0\n\tab.«»“”\"()[]’", max_size=60), st.lists(st.integers(0, 8), max_size=8))
+def test_cuts_from_non_space_counts_match_a_per_character_walk(line, counts):
+    position_of = [i for i, ch in enumerate(line) if not ch.isspace()]
+    expected, seen = [], 0
+    for count in counts:
+        seen += count
+        if 0 < seen < len(position_of):
+            expected.append(position_of[seen - 1] + 1)
+    assert _cut_after(line, counts, len(position_of)) == expected
+
+
+@given(st.text(alphabet=" ab.«»“”‹›\"()[]", max_size=40), st.integers(0, 41))
+def test_inside_a_quote_matches_a_per_character_depth(line, cut):
+    ranges = quoted_ranges(line)
+    depth = sum(1 for open_, close in ranges if open_ < cut <= close)
+    assert _inside(ranges)(cut) == (depth > 0)
