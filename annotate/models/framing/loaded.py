@@ -168,6 +168,8 @@ def _lexicon_hits(text: str, toks: list[Token], lang: str | None) -> list[bool]:
     if rl is None:
         return [False] * len(toks)
     hits = [(m.start(), m.end()) for m in features.loaded_matches(text, rl)]
+    if not hits:  # most passages
+        return [False] * len(toks)
     return [any(s < t.end and t.start < e for s, e in hits) for t in toks]
 
 
