@@ -230,7 +230,7 @@ def _merge_punctuation_only(spans: list[tuple[int, int]], line: str) -> list[tup
     """Glue pieces without a letter or digit (a stray "»." or "!") to their neighbour."""
     merged: list[list] = []  # [start, end, has_alnum]; the flag avoids rescanning a growing piece
     for start, end in spans:
-        has_alnum = any(ch.isalnum() for ch in line[start:end])
+        has_alnum = any(map(str.isalnum, line[start:end]))
         if merged and (not has_alnum or not merged[-1][2]):
             merged[-1][1] = end
             merged[-1][2] = merged[-1][2] or has_alnum
