@@ -86,14 +86,19 @@ def quick_abbreviations(language):
         return language
     abbreviations = [(a.strip(), a.strip().isascii() and a.strip().isalpha())
                      for a in language.Abbreviation.ABBREVIATIONS]
+    lengths = sorted({len(a) for a, letters in abbreviations if letters})
 
     class QuickAbbreviations(replacer):
         def search_for_abbreviations_in_string(self, text):
             if not FOLDS_TO_ASCII.isdisjoint(text):
                 return super().search_for_abbreviations_in_string(text)
             lowered = text.lower()
+            # the strings of each length that end right before a period: `a + "."` is in the line
+            # exactly when `a` is one of them (a set lookup per abbreviation, not a scan)
+            dots = [i for i, ch in enumerate(lowered) if ch == "."] if "." in lowered else []
+            before_dot = {lowered[i - n:i] for i in dots for n in lengths if n <= i}
             for stripped, letters in abbreviations:  # pysbd 0.3.4's loop, over the abbreviations kept
-                if stripped not in lowered or (letters and stripped + "." not in lowered):
+                if (stripped not in before_dot) if letters else (stripped not in lowered):
                     continue
                 matches = re.findall(rf"(?:^|\s|\r|\n){stripped}", text, flags=re.IGNORECASE)
                 if not matches:
