@@ -17,7 +17,7 @@ from compare import align, embed, match, provenance, stories, vector_store
 from compare import store as cstore
 from corpus import store as corpus_store
 
-ALGO_VERSION = 3  # bump when alignment logic changes, so stored runs are not reused
+ALGO_VERSION = 4  # bump when alignment logic changes, so stored runs are not reused
 
 
 def load_articles(db, article_ids: list[str], encoder) -> tuple[list[align.ArticlePassages], dict]:

@@ -66,6 +66,25 @@ def test_partial_quote_after_que_keeps_subject_and_cue():
     assert (span.speaker.text, span.cue.text) == ("la CNIL", "déclare")
 
 
+@pytest.mark.parametrize("text, lang, speaker, cue", [
+    ("L’association Cabine Libre estime que le projet « n’a jamais eu de sens » et demande un audit indépendant.",
+     "fr", "L’association Cabine Libre", "estime"),
+    ('The union says the offer is "an insult" and demands an independent audit.', "en", "The union", "says"),
+])
+def test_a_verb_joined_by_and_after_a_partial_quote_is_no_incise_and_its_object_no_speaker(text, lang, speaker, cue):
+    span = only(text, lang)
+    assert (span.speaker.text, span.cue.text) == (speaker, cue)
+
+
+@pytest.mark.parametrize("text, speaker, cue", [
+    ('"We will win this election," then-President Donald Trump said on Monday.', "then-President Donald Trump", "said"),
+    ('"We have done nothing wrong," and the company said it would appeal.', "the company", "said"),
+])
+def test_a_conjunction_with_its_own_subject_or_a_then_title_still_names_the_speaker(text, speaker, cue):
+    span = only(text, "en")
+    assert (span.speaker.text, span.cue.text) == (speaker, cue)
+
+
 def test_short_partial_quote_counts_when_a_cue_is_in_the_sentence():
     text = "Il précise que le module fait de l’analyse vidéo en « temps réel »."
     span = only(text)

@@ -174,6 +174,62 @@ def test_pronoun_source_names_the_earlier_speaker():
     assert later and later[0].speaker is not None and "Jane Doe" in later[0].speaker.text
 
 
+def test_it_never_names_a_titled_person_and_she_never_a_bare_common_noun():
+    from annotate.rules.spans import Ref, Span
+    from annotate.rules.speakers import agrees, resolve_pronouns
+
+    assert not agrees("it", "Chief executive Maria Olsen") and agrees("it", "The company")
+    assert agrees("She", "Chief executive Maria Olsen") and not agrees("she", "the company")
+    assert agrees("elle", "la société") and agrees("it", "Brightwell Energy")
+    assert agrees("she", "the lawyer") and not agrees("it", "a senior official")  # people named by a common noun
+    text = ('"None of them added up," chief executive Maria Olsen told staff. '
+            "The firm blames energy costs, which it says rose 38 percent. She said more.")
+
+    def quote(word: str, speaker: str) -> Span:
+        at, spk = text.index(word), text.index(speaker)
+        return Span(at, at + len(word), text[at:at + len(word)], "quotation",
+                    speaker=Ref(spk, spk + len(speaker), speaker))
+
+    _, by_it, by_she = resolve_pronouns([quote("None", "chief executive Maria Olsen"),
+                                         quote("rose", "it"), quote("more", "She")])
+    assert by_it.speaker.text == "it"  # left as written: the firm is no earlier speaker here
+    assert by_she.speaker.text == "chief executive Maria Olsen" and by_she.meta["pronoun"]["text"] == "She"
+
+
+def test_he_or_she_names_an_earlier_speaker_named_only_by_their_role():
+    from annotate.rules.spans import Ref, Span
+    from annotate.rules.speakers import agrees, resolve_pronouns
+
+    assert agrees("she", "the minister") and agrees("He", "the company's chief executive") and agrees("he", "a spokesman")
+    assert not agrees("she", "the company")
+    assert agrees("it", "the Justice Department") and agrees("it", "the General Assembly")  # "Justice", "General": no titles here
+    assert not agrees("it", "the chair of the committee") and not agrees("it", "Justice Smith")
+    assert agrees("it", "the state") and agrees("it", "the State of Texas")  # "state" titles only "Secretary of State X"
+    text = '"We will act," the minister said. "Not now," she added.'
+
+    def quote(word: str, speaker: str) -> Span:
+        at, spk = text.index(word), text.index(speaker)
+        return Span(at, at + len(word), text[at:at + len(word)], "quotation",
+                    speaker=Ref(spk, spk + len(speaker), speaker))
+
+    _, by_she = resolve_pronouns([quote("We will", "the minister"), quote("Not now", "she")])
+    assert by_she.speaker.text == "the minister" and by_she.meta["pronoun"]["text"] == "she"
+
+
+def test_the_taggers_pronoun_sources_name_only_an_earlier_source_they_agree_with():
+    text = "The chief executive said costs rose. The firm said prices fell, which it says hurt. She said more."
+
+    def att(content: str, source: str) -> Attribution:
+        c, s = text.index(content), text.index(f"{source} ")
+        return Attribution(content=decode.Span(c, c + len(content), content), cue=None,
+                           source=decode.Span(s, s + len(source), source), direct=False, prob=0.5)
+
+    found = decode.resolve_speakers([att("costs rose", "The chief executive"), att("prices fell", "The firm"),
+                                     att("hurt", "it"), att("more", "She")])
+    by = {a.content.text: a.speaker.text if a.speaker else None for a in found}
+    assert by == {"costs rose": None, "prices fell": None, "hurt": "The firm", "more": "The chief executive"}
+
+
 def test_offsets_index_the_whole_text_across_paragraphs():
     text = ("Markets were calm on Monday.\n\n"
             "The central bank said that rates would stay unchanged.\n"
@@ -336,3 +392,18 @@ def test_a_source_ending_in_a_noun_that_can_be_a_cue_keeps_its_noun():
     assert a.source.text == "An internal report" and a.cue.text == "said"
     text = "The president said that taxes would rise."
     assert find_attributions(text, "en")[0].source.text == "The president"
+
+
+def test_a_lone_which_cut_off_by_its_cue_is_not_stored_as_a_quotation():
+    from annotate.models.speech.apply import _pieces, quotation_spans
+
+    text = "The firm blames weak demand and energy costs, which it says rose 38 percent in two years."
+    at = {w: text.index(w) for w in ("which", "rose", "says", " it ")}
+    which, rest = decode.Span(at["which"], at["which"] + 5, "which"), decode.Span(at["rose"], len(text) - 1, text[at["rose"]:-1])
+    att = Attribution(content=decode.Span(at["which"], len(text) - 1, text[at["which"]:-1]),
+                      cue=decode.Span(at["says"], at["says"] + 4, "says"), source=decode.Span(at[" it "] + 1, at[" it "] + 3, "it"),
+                      direct=False, prob=0.5, pieces=(which, rest))
+    check_offsets(text, [att])
+    assert _pieces(att) == (rest,)
+    assert _pieces(Attribution(content=which, cue=None, source=None, direct=False, prob=0.5)) == (which,)  # nothing else left
+    assert all(text[s.start:s.end].strip().lower() != "which" for s in quotation_spans(text, "en"))

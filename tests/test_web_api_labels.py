@@ -189,3 +189,17 @@ def test_queue_limit_is_validated(client, world):
     api = as_user(client, "annotator")
     assert api.get(f"/api/projects/{world['project']}/queue?limit=0").status_code == 400
     assert api.get(f"/api/projects/{world['project']}/queue?limit=abc").status_code == 400
+
+
+def test_the_queue_page_lists_each_passage_once_at_its_least_sure_suggestion(client, world, appdb):
+    p0, p1 = world["pa"][0]["id"], world["pa"][2]["id"]
+    labels_store.add_label(appdb, p0, "quotation", source="model", prob=0.47, model="m", start=world["pa"][0]["start"],
+                           end=world["pa"][0]["start"] + 5)
+    labels_store.add_label(appdb, p0, "quotation", source="model", prob=0.58, model="m")
+    labels_store.add_label(appdb, p1, "editorial_framing", source="model", prob=0.52, model="m")
+    api = as_user(client, "annotator")
+    assert len(api.get(f"/api/projects/{world['project']}/queue").get_json()["queue"]) == 3  # the API keeps every suggestion
+    html = client.get(f"/projects/{world['project']}/queue").get_data(as_text=True)
+    assert html.count('class="button"') == 2 and html.count(f"#p-{p0}") == 1
+    assert "+1 more on this passage" in html
+    assert html.index(f"#p-{p0}") < html.index(f"#p-{p1}")  # least sure first

@@ -92,6 +92,8 @@ def test_report_lists_kinds_additions_cuts_rewordings_and_changed_quotes(client,
     assert "Comparison report" in html and "Disclose ↔ Révolution Permanente" in html
     assert "Une dérive inquiétante pour nos libertés." in html  # only in B: an addition
     assert "Selon Disclose, le contrat date de 2015." in html    # only in A: what B left out
+    # two outlets: what one left out is the other's additions, said once instead of "none" twice
+    assert 'id="report-cut-two"' in html and "what the other added" in html
     assert "<del>secrètement</del>" in html and "<ins>illégalement</ins>" in html  # the paraphrase's diff
     assert 'id="report-everywhere"' in html and "What every outlet reports (in Disclose&#39;s words)" in html
     assert "@media print" in client.get("/static/report.css").get_data(as_text=True)

@@ -13,9 +13,10 @@ from collections import Counter, defaultdict
 import sqlite_utils
 
 from annotate.campaign import workflow as campaign
-from annotate.campaign import stats
+from annotate.campaign import speaker_names, stats
 from annotate.labels import store as labels_store
 from annotate.labels.schemes import MACHINE_SOURCES
+from annotate.rules.speakers import PRONOUNS
 from web import compare_view, data
 
 
@@ -94,16 +95,27 @@ def filter_coverage(blocks: list[dict], *, outlet: str = "", kind: str = "", lab
 
 
 def quoted(db: sqlite_utils.Database, project_id: int, rows: list[dict], limit: int = 20) -> list[dict]:
-    """Speakers of quotation labels: how often, and by which outlets."""
+    """Speakers of quotation labels: how often, and by which outlets; one person under several
+    mentions ("Chief executive Maria Olsen", "Olsen") counts once (annotate.campaign.speaker_names)."""
     outlets = outlet_names(db, {r["article_id"] for r in rows})
+    said = [(r, r["speaker_text"].strip()) for r in rows if r["label"] == "quotation" and (r.get("speaker_text") or "").strip()
+            and speaker_names.normalise(r["speaker_text"]) not in PRONOUNS]  # an unresolved "it" names no one
+    # a lone surname joins a full name of its own story only: "Martin" here is not another story's "Anne Martin"
+    story_of = {aid: s["id"] for s in labels_store.list_stories(db, project_id) for aid in s["article_ids"]}
+    mentions: dict[int | None, set[str]] = defaultdict(set)
+    for row, speaker in said:
+        mentions[story_of.get(row["article_id"])].add(speaker)
+    keys = {sid: speaker_names.speaker_keys(sorted(found)) for sid, found in mentions.items()}
     counts: Counter = Counter()
+    display: dict[str, Counter] = defaultdict(Counter)
     where: dict[str, set] = defaultdict(set)
-    for row in rows:
-        speaker = (row.get("speaker_text") or "").strip()
-        if row["label"] == "quotation" and speaker:
-            counts[speaker] += 1
-            where[speaker].add(outlets.get(row["article_id"], ""))
-    return [{"speaker": s, "count": n, "outlets": sorted(where[s])} for s, n in counts.most_common(limit)]
+    for row, speaker in said:
+        key = keys[story_of.get(row["article_id"])][speaker]
+        counts[key] += 1
+        display[key][speaker] += 1
+        where[key].add(outlets.get(row["article_id"], ""))
+    return [{"speaker": speaker_names.shown_name(display[k]), "count": n,
+             "outlets": sorted(where[k])} for k, n in counts.most_common(limit)]
 
 
 def annotator_progress(db: sqlite_utils.Database, project_id: int) -> list[dict]:
@@ -176,7 +188,7 @@ def stats_quoted(st: dict, limit: int = 20) -> list[dict]:
             counts[sp["key"]] += sp["count"]
             display[sp["key"]][sp["speaker"]] += sp["count"]
             where[sp["key"]].add(o["outlet"] or "")
-    return [{"speaker": display[k].most_common(1)[0][0], "count": n, "outlets": sorted(where[k])}
+    return [{"speaker": speaker_names.shown_name(display[k]), "count": n, "outlets": sorted(where[k])}
             for k, n in counts.most_common(limit)]
 
 

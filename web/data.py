@@ -146,11 +146,12 @@ def blind_visible(db: sqlite_utils.Database, label: dict, user_id: int, exam=Non
     return visibility.student_may_see(label, user_id, exam=exam, origin_owner=owner)
 
 
-def least_sure(db: sqlite_utils.Database, project_id: int, user_id: int, limit: int = 50,
+def least_sure(db: sqlite_utils.Database, project_id: int, user_id: int, limit: int | None = 50,
                sees_all: bool = True, exam=None) -> list[dict]:
     """The "least sure" queue: open machine suggestions on the project's passages that this user
     has not labelled yet, lowest model probability first (where a human helps the model most).
-    With `sees_all` false (blind project), suggestions propagated from others' labels are left out."""
+    With `sees_all` false (blind project), suggestions propagated from others' labels are left out.
+    `limit` None: all of them."""
     mine = {l["passage_id"] for l in labels_store.list_labels(
         db, project_id=project_id, annotator_id=user_id, sources=("human",), with_suggestions=False)}
     passages = {p["id"]: p for p in labels_store.project_passages(db, project_id)}
@@ -163,6 +164,17 @@ def least_sure(db: sqlite_utils.Database, project_id: int, user_id: int, limit: 
         p = passages[l["passage_id"]]
         out.append({**l, "passage_text": p["text"], "seq": p["seq"]})
     return out
+
+
+def one_per_passage(queue: list[dict]) -> list[dict]:
+    """The queue page's rows: each passage once, at its least sure open suggestion, with how many
+    open suggestions it holds (`open`); the "Go" link opens the passage with all of them, so a
+    passage with two quotation spans and a label is not met three times in a row."""
+    rows: dict[str, dict] = {}
+    for item in queue:
+        row = rows.setdefault(item["passage_id"], {**item, "open": 0})
+        row["open"] += 1
+    return list(rows.values())
 
 
 def article_passages(db: sqlite_utils.Database, article_id: str) -> list[dict]:

@@ -9,26 +9,23 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter, defaultdict
 
 import sqlite_utils
 
 from annotate import aligned
-from annotate.campaign import agreement
+from annotate.campaign import agreement, speaker_names
 from annotate.labels import store
 from annotate.labels.schemes import is_whole
+from annotate.rules.speakers import PRONOUNS
 from compare import kinds
 from compare.pipeline import additions_of
 from corpus import store as corpus_store
 
-_SPEAKER_TRIM = " \t\n\"'«»“”‹›()[],.;:!?-–—"
-
 
 def normalise_speaker(name: str) -> str:
-    """Comparison key of a speaker: NFKC, whitespace collapsed, quotes/punctuation trimmed, casefolded."""
-    name = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", name)).strip(_SPEAKER_TRIM)
-    return name.replace("’", "'").casefold()
+    """Comparison form of a speaker mention: NFKC, whitespace collapsed, quotes/punctuation trimmed, casefolded."""
+    return speaker_names.normalise(name)
 
 
 def entropy(counts: Counter) -> float:
@@ -78,12 +75,16 @@ def shares(passages: list[dict], classes: dict) -> dict:
             "labelled": tp, "chars_labelled": tc}
 
 
-def quote_change(a: dict, b: dict, a_text: str, b_text: str, kind: str) -> list[str] | None:
-    """How a quotation changed between two outlets (None when unchanged)."""
+def quote_change(a: dict, b: dict, a_text: str, b_text: str, kind: str,
+                 keys: dict[str, str] | None = None) -> list[str] | None:
+    """How a quotation changed between two outlets (None when unchanged). `keys` ({mention:
+    speaker key}, `speaker_names.speaker_keys` over the story) lets "Chief executive Maria Olsen"
+    and "Olsen" be one speaker; without it mentions compare as normalised text."""
     qa, qb = a_text[a["start"]:a["end"]], b_text[b["start"]:b["end"]]
     changes = []
-    sa, sb = (normalise_speaker(x["speaker_text"] or "") for x in (a, b))
-    if sa and sb and sa != sb:
+    keys = keys or {}
+    sa, sb = (keys.get(x["speaker_text"]) or normalise_speaker(x["speaker_text"] or "") for x in (a, b))
+    if sa and sb and sa != sb and not {sa, sb} & PRONOUNS:  # an unresolved "it" names no one (see _speakers)
         changes.append("attributed_differently")
     if kinds.normalize(qa) != kinds.normalize(qb):
         cut = kinds.CUT.search(qa) or kinds.CUT.search(qb) or kind == "partial"
@@ -115,41 +116,75 @@ def story_stats(db: sqlite_utils.Database, story_id: int, project_id: int | None
             "article_id": aid, "outlet": art["outlet"], "title": art["title"], "passages": len(passages),
             **shares(passages, c), "basis": dict(Counter(basis.values())),
             "additions": additions_of([p["id"] for p in passages], aligns) if run_id is not None else None,
-            "speakers": _speakers([r for p in passages for r in q.get(p["id"], [])]),
+            "passage_ids": [p["id"] for p in passages],
         })
-    speakers = _speakers([r for rows in quotes.values() for r in rows])
+    keys = speaker_names.speaker_keys(sorted({r["speaker_text"] for rows in quotes.values() for r in rows
+                                              if r.get("speaker_text")}))
+    for outlet in outlets:  # keys over the whole story: one outlet's "Olsen" is another's "Maria Olsen"
+        outlet["speakers"] = _speakers([r for pid in outlet.pop("passage_ids") for r in quotes.get(pid, [])], keys)
+    speakers = _speakers([r for rows in quotes.values() for r in rows], keys)
     return {"story_id": story_id, "project_id": project_id, "run_id": run_id, "outlets": outlets, "quoted": speakers,
-            "changed_quotes": _changed(aligns, quotes, texts)}
+            "changed_quotes": _changed(aligns, quotes, texts, keys)}
 
 
-def _speakers(rows: list[dict]) -> dict:
-    """Who is quoted, how often, and how diverse the sources are."""
+def _speakers(rows: list[dict], keys: dict[str, str] | None = None) -> dict:
+    """Who is quoted, how often, and how diverse the sources are; one person under several
+    mentions counts once (`keys`, see quote_change), shown as their most frequent mention (the
+    longest of equally frequent ones). A speaker that is only a pronoun nobody could resolve
+    ("it says") names no one: it counts as unattributed."""
     counts, display = Counter(), {}
-    for r in rows:
-        if r.get("speaker_text"):
-            key = normalise_speaker(r["speaker_text"])
-            counts[key] += 1
-            display.setdefault(key, Counter())[r["speaker_text"].strip()] += 1
-    return {"speakers": [{"speaker": display[k].most_common(1)[0][0], "key": k, "count": n}
+    named = [r for r in rows if r.get("speaker_text") and normalise_speaker(r["speaker_text"]) not in PRONOUNS]
+    for r in named:
+        key = (keys or {}).get(r["speaker_text"]) or normalise_speaker(r["speaker_text"])
+        counts[key] += 1
+        display.setdefault(key, Counter())[r["speaker_text"].strip()] += 1
+    shown = {k: speaker_names.shown_name(forms) for k, forms in display.items()}
+    return {"speakers": [{"speaker": shown[k], "key": k, "count": n}
                          for k, n in counts.most_common()],
-            "quotations": len(rows), "unattributed": sum(1 for r in rows if not r.get("speaker_text")),
+            "quotations": len(rows), "unattributed": len(rows) - len(named),
             "distinct": len(counts), "entropy_bits": round(entropy(counts), 4)}
 
 
-def _changed(aligns: list[dict], quotes: dict, texts: dict) -> list[dict]:
+def _changed(aligns: list[dict], quotes: dict, texts: dict, keys: dict[str, str]) -> list[dict]:
     out = []
     for al in aligns:
         if al["a"] not in quotes or al["b"] not in quotes:
             continue
-        qa, qb = quotes[al["a"]][0], quotes[al["b"]][0]
-        change = quote_change(qa, qb, texts[al["a_article"]], texts[al["b_article"]], al["kind"])
-        if change:
-            out.append({"a": al["a"], "b": al["b"], "a_outlet": al["a_outlet"], "b_outlet": al["b_outlet"],
-                        "kind": al["kind"], "changes": change,
-                        "a_quote": texts[al["a_article"]][qa["start"]:qa["end"]],
-                        "b_quote": texts[al["b_article"]][qb["start"]:qb["end"]],
-                        "a_speaker": qa["speaker_text"], "b_speaker": qb["speaker_text"]})
+        ta, tb = texts[al["a_article"]], texts[al["b_article"]]
+        for qa, qb in quote_pairs(quotes[al["a"]], quotes[al["b"]], ta, tb):
+            change = quote_change(qa, qb, ta, tb, al["kind"], keys)
+            if change:
+                out.append({"a": al["a"], "b": al["b"], "a_outlet": al["a_outlet"], "b_outlet": al["b_outlet"],
+                            "kind": al["kind"], "changes": change,
+                            "a_quote": ta[qa["start"]:qa["end"]], "b_quote": tb[qb["start"]:qb["end"]],
+                            "a_speaker": qa["speaker_text"], "b_speaker": qb["speaker_text"]})
     return out
+
+
+# Word overlap (Jaccard of lower-cased words) under which two quotations of aligned passages are
+# not the same quote: a judgement, set on our own articles ("the offer was not realistic for most
+# families" / "the Carlow offer was "an insult"" share 0.27; two unrelated quotes of one speaker
+# share under 0.1).
+SAME_QUOTE_OVERLAP = 0.2
+
+
+def quote_pairs(qa: list[dict], qb: list[dict], a_text: str, b_text: str) -> list[tuple[dict, dict]]:
+    """Which quotation of one passage is which of its aligned passage: one each, they are the same
+    quote; several, each pairs with the one it shares most words with (greedily, best first, at
+    least SAME_QUOTE_OVERLAP), so a passage's second quote is never compared with another's first."""
+    if len(qa) == 1 and len(qb) == 1:
+        return [(qa[0], qb[0])]
+    words = [[set(re.findall(r"\w+", text[q["start"]:q["end"]].lower())) for q in qs]
+             for qs, text in ((qa, a_text), (qb, b_text))]
+    scored = sorted(((len(x & y) / max(len(x | y), 1), i, j) for i, x in enumerate(words[0])
+                     for j, y in enumerate(words[1])), reverse=True)
+    pairs, used_a, used_b = [], set(), set()
+    for overlap, i, j in scored:
+        if overlap >= SAME_QUOTE_OVERLAP and i not in used_a and j not in used_b:
+            pairs.append((i, j))
+            used_a.add(i)
+            used_b.add(j)
+    return [(qa[i], qb[j]) for i, j in sorted(pairs)]
 
 
 def outlet_totals(stories: list[dict]) -> dict:

@@ -82,6 +82,25 @@ FR_NAMING = re.compile(
 )
 EN_NAMING = re.compile(r"(?:called|named|dubbed|titled|entitled|known as|so-called|the term|the word)\s*$", re.I)
 
+# Titles and roles written before a person's name ("Chief executive Maria Olsen", "le maire Jean
+# Dupont"): a mention holding one names a person (pronoun agreement in annotate.rules.speakers),
+# and what follows the last one is the name (annotate.campaign.speaker_names).
+PERSON_ROLES = frozenset("""mr mr. mrs mrs. ms ms. dr dr. prof prof. professor sir dame lord lady mayor president
+senator sen. rep. gov. governor minister chancellor judge justice chief general gen. capt. captain
+cllr councillor td mp mep mla msp pm ceo cfo coo executive director secretary commissioner
+spokesman spokeswoman spokesperson representative chairman chairwoman chair leader founder deputy
+state m. mme mme. mlle me maître docteur monsieur madame président présidente ministre maire
+sénateur sénatrice député députée porte-parole directeur directrice""".split())
+# Who a person may be named as (pronoun agreement): the roles, where "state" is a title only inside
+# one ("Secretary of State Antony Blinken": "the state" is no person), and common nouns for people.
+PERSON_NOUNS = PERSON_ROLES - {"state"} | frozenset("""lawyer attorney teacher doctor nurse official resident
+worker farmer student witness victim mother father woman man girl boy driver owner shopkeeper activist
+analyst economist expert researcher scientist candidate voter neighbour neighbor employee manager
+journalist reporter author actor player coach priest pastor survivor parent pupil citizen""".split())
+# Nouns that end an organisation's name: a role word before one belongs to the name ("the Justice
+# Department", "the State Department", "the General Assembly"); it is no person's title.
+ORG_HEADS = frozenset("""department ministry office court assembly council committee commission agency
+authority board bank party union service services police parliament senate government""".split())
 FR_DETERMINERS = frozenset("un une des le la les l’ l' du au aux son sa ses leur leurs ce cette ces".split())
 EN_DETERMINERS = frozenset("a an the his her their its this that these those".split())
 

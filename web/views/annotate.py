@@ -14,6 +14,9 @@ from web.i18n import localized_scheme
 bp = Blueprint("annotate", __name__)
 
 
+QUEUE_PAGE_PASSAGES = 50  # passages on the queue page: a class's story holds 100-400, a sitting labels fewer
+
+
 @bp.get("/projects/<int:project_id>/articles/<article_id>/annotate")
 @login_required
 def page(project_id: int, article_id: str):
@@ -35,7 +38,8 @@ def page(project_id: int, article_id: str):
 def queue(project_id: int):
     db = get_db()
     access = project_access(db, g.user, project_id)
-    items = data.least_sure(db, project_id, g.user.id, sees_all=access.sees_all_labels, exam=access.exam)
+    items = data.one_per_passage(data.least_sure(db, project_id, g.user.id, limit=None, sees_all=access.sees_all_labels,
+                                                 exam=access.exam))[:QUEUE_PAGE_PASSAGES]
     outlets = {aid: (data.article_summary(db, aid) or {}).get("outlet", "") for aid in {i["article_id"] for i in items}}
     return render_template("queue.html", access=access, project=access.project, items=items, outlets=outlets,
                            titles={d.name: d.title for d in localized_scheme(db, project_id)})

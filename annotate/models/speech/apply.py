@@ -31,13 +31,27 @@ def quotation_spans(text: str, lang: str) -> list[Span]:
         source = att.speaker or att.source
         speaker = Ref(source.start, source.end, source.text) if source else None
         cue = Ref(att.cue.start, att.cue.end, att.cue.text) if att.cue else None
-        for piece in att.pieces or (att.content,):
+        for piece in _pieces(att):
             span = make_span(text, piece.start, piece.end, "quotation", kind="direct" if att.direct else "reported",
                              prob=att.prob, speaker=speaker, cue=cue,
                              meta={"model": name, "attribution": k})
             if span.end > span.start:
                 out.append(span)
     return out
+
+
+# A piece of content that is only a relative pronoun or complementizer, cut off by the cue it
+# introduces ("which [it says] rose 38 percent"), says nothing on its own: shown as a quotation
+# it read "which" (found on an article of our own).
+_LINK_WORDS = frozenset({"which", "that", "who", "what", "whom", "where", "when", "qui", "que", "qu'", "qu’", "dont", "où"})
+
+
+def _pieces(att) -> tuple:
+    """The pieces stored as quotation spans: the content's pieces (or the content) without a
+    lone link word when something else remains."""
+    pieces = tuple(att.pieces or (att.content,))
+    kept = tuple(p for p in pieces if p.text.strip().lower() not in _LINK_WORDS)
+    return kept or pieces
 
 
 def is_stored(att, lang: str, text: str) -> bool:

@@ -226,14 +226,18 @@ def trim_source(text: str, span: Span, cues: frozenset) -> Span | None:
 
 
 def resolve_speakers(found: list[Attribution]) -> list[Attribution]:
-    """A pronoun source ("he said") names the closest earlier non-pronoun source as `speaker`."""
+    """A pronoun source ("he said") names the closest earlier non-pronoun source it can refer to
+    as `speaker` (annotate.rules.speakers.agrees: "it" is no titled person)."""
     from dataclasses import replace
 
-    out, last = [], None
+    from annotate.rules.speakers import agrees
+
+    out, seen = [], []
     for a in sorted(found, key=lambda a: a.content.start):
         if a.source is not None and a.source.text.lower().split("-")[-1] in PRONOUNS:
-            a = replace(a, speaker=last)
+            pronoun = a.source.text.split("-")[-1]
+            a = replace(a, speaker=next((s for s in reversed(seen) if agrees(pronoun, s.text)), None))
         elif a.source is not None:
-            last = a.source
+            seen.append(a.source)
         out.append(a)
     return out
