@@ -160,7 +160,7 @@ def sentence_features(text: str, lang: str | None, rule_spans: list | None = Non
     lower = [w.lower() for w in words]
     n = max(len(words), 1)
     code = (lang or "").lower()[:2]
-    cue = [any(w in words for w in lower) for words in  # each list looked up once, not per word
+    cue = [not words.isdisjoint(lower) for words in  # any word of each list (one C-level pass)
            (CUES[name].get(code, frozenset()) for name in ("first", "second", "modal", "reporting", "hedge"))]
     rule_frame, rule_loaded = _rule_hits(text, lang, rule_spans)
     quotes = list(_quotes.quote_marks(text))
