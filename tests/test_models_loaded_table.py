@@ -42,3 +42,13 @@ def test_blank_words_read_no_english_evidence():
     blank = _known().blank()
     row = blank.token_table(["radical"])[0]
     assert row[5] == 0.0 and not row[9:].any()  # not known, no suffix flags
+
+
+def test_threads_sharing_the_table_read_their_own_rows():
+    from concurrent.futures import ThreadPoolExecutor
+
+    known = _known()
+    batches = [[f"t{k}w{i}" for i in range(300)] + ["Radical", "the"] for k in range(16)]
+    with ThreadPoolExecutor(8) as pool:
+        tables = list(pool.map(known.token_table, batches))
+    assert all(np.array_equal(table, _per_token(known, words)) for table, words in zip(tables, batches))

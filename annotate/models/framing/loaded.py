@@ -16,6 +16,7 @@ Words inside quotation spans are the speaker's, never the outlet's: they are not
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,6 +69,7 @@ class KnownWords:
         self.counts, self.prior, self.smoothing, self.english = counts, prior, smoothing, english
         self._token_index: dict[str, int] = {}  # token text -> its row of _token_table (see token_table)
         self._token_table = np.zeros((0, 4 + 5 + len(SUFFIXES)), dtype=np.float32)
+        self._token_lock = threading.Lock()  # the model's KnownWords serve every thread of the process
         self._blank: KnownWords | None = None
         self.stems: dict[str, list[int]] = {}
         for word, (pos, neg) in counts.items():
@@ -113,18 +115,18 @@ class KnownWords:
     def token_table(self, texts: list[str]) -> np.ndarray:
         """(n, 4 + word features) float32 for token texts: title-case, all-caps (2+ letters), hyphen
         and long-word flags, then `word_features(text.lower())`. Each distinct text's row is kept in a
-        float32 table and gathered (built per token, they were half of token_matrix: cProfile, 300
-        PolNeAR train articles)."""
-        if len(index := self._token_index) + len(texts) > MAX_WORD_ROWS:
-            index.clear()
-        for t in texts:
-            if t not in index:
-                at = index[t] = len(index)
-                if at >= len(table := self._token_table):  # grown by doubling
-                    self._token_table = np.concatenate([table, np.zeros((max(1024, at), table.shape[1]), np.float32)])
-                self._token_table[at] = (t[:1].isupper(), t.isupper() and len(t) > 1, "-" in t, len(t) >= 7,
-                                         *self.word_features(t.lower()))
-        return self._token_table[[index[t] for t in texts]]
+        float32 table and gathered (built per token, they were half of token_matrix: cProfile)."""
+        with self._token_lock:  # a row is listed before it is written, and growing replaces the table
+            if len(index := self._token_index) + len(texts) > MAX_WORD_ROWS:
+                index.clear()
+            for t in texts:
+                if t not in index:
+                    at = index[t] = len(index)
+                    if at >= len(table := self._token_table):  # grown by doubling
+                        self._token_table = np.concatenate([table, np.zeros((max(1024, at), table.shape[1]), np.float32)])
+                    self._token_table[at] = (t[:1].isupper(), t.isupper() and len(t) > 1, "-" in t, len(t) >= 7,
+                                             *self.word_features(t.lower()))
+            return self._token_table[[index[t] for t in texts]]
 
 
 def stem(word: str) -> str:
