@@ -89,7 +89,7 @@ def content_passages_of(db: sqlite_utils.Database, article_ids: list[str]) -> li
 
 def local_spans(passages: list[dict]) -> list[list[Span]]:
     """Each passage's rule spans in its own offsets (what the passage-level models read)."""
-    return [[s.shift(-p["start"]) for s in passage_spans(p)] for p in passages]
+    return [list(_detect_cached(p["text"], rule_lang(p.get("lang")), choices.choose("speech"))) for p in passages]
 
 
 def learned_framing(db: sqlite_utils.Database, passages: list[dict], spans: list[list[Span]], sentence_model="use"):

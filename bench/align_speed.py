@@ -170,7 +170,7 @@ def main() -> None:
     parser.add_argument("--model", default=None, help="encoder name (default: compare.embed's default)")
     parser.add_argument("--skip-analyze", action="store_true", help="skip the full annotate analyze timing")
     args = parser.parse_args()
-    from sklearn.cluster import AgglomerativeClustering  # noqa: F401  (import time is not clustering time)
+    from scipy.cluster import hierarchy  # noqa: F401  (import time is not clustering time: compare.stories)
 
     report = {"align_story_20x60": bench_align_story(),
               "stories_2000": bench_stories(2000), "stories_10000": bench_stories(10000)}

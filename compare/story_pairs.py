@@ -85,14 +85,10 @@ def load(name: str) -> PairModel:
 
 def signature(text: str) -> tuple[Counter, Counter]:
     """(word counts, capitalised-name counts) of a text; sentence-initial capitals are not names."""
-    words, names = Counter(), Counter()
-    for m in _TOKEN.finditer(text):
-        token = m.group().strip("'’-")
-        if len(token) < 2:
-            continue
-        words[token.lower()] += 1
-        if token[0].isupper() and not _opens_sentence(text, m.start()):
-            names[token.lower()] += 1
+    kept = [(token, m.start()) for m in _TOKEN.finditer(text) if len(token := m.group().strip("'’-")) >= 2]
+    # counted by Counter's C loop: the same counts, keys in the same first-seen order as one by one
+    words = Counter([token.lower() for token, _ in kept])
+    names = Counter([token.lower() for token, start in kept if token[0].isupper() and not _opens_sentence(text, start)])
     return words, names
 
 

@@ -74,7 +74,7 @@ def classify_lines(lines: list[str], shapes: list[str]) -> list[tuple[str, bool]
 
 def _line_rule(line: str) -> str | None:
     """The boilerplate kind a line has on its own, or None."""
-    if CLOSE_BUTTON.match(line) or not any(ch.isalnum() for ch in line) or is_share_line(line):
+    if CLOSE_BUTTON.match(line) or not any(map(str.isalnum, line)) or is_share_line(line):
         return "boilerplate"
     if URL_LINE.match(line):
         return "link"
@@ -108,7 +108,7 @@ def is_name(line: str) -> bool:
     tokens = text.replace(",", " , ").split()
     names = [t for t in tokens if t.casefold() not in NAME_PARTICLES]
     return 2 <= len(names) <= 5 and all(NAME_TOKEN.match(t) for t in names) \
-        and not any(ch.isdigit() for ch in text)
+        and not any(map(str.isdigit, text))
 
 
 def _mark_bylines(lines: list[str], kinds: list[str]) -> None:
@@ -155,4 +155,4 @@ def _mark_related_tail(lines: list[str], kinds: list[str]) -> None:
 
 
 def _is_boundary(line: str) -> bool:
-    return is_share_line(line) or (not any(ch.isalnum() for ch in line) and not CLOSE_BUTTON.match(line))
+    return is_share_line(line) or (not any(map(str.isalnum, line)) and not CLOSE_BUTTON.match(line))

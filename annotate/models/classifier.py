@@ -18,14 +18,20 @@ import json
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import cross_val_score
 
 from annotate.rules.spans import LABELS
 from corpus.errors import Conflict, Invalid
 
+if TYPE_CHECKING:  # SKLEARN_LAZY below
+    from sklearn.linear_model import LogisticRegression
+
+# SKLEARN_LAZY: sklearn is imported by the functions that fit or rebuild a model, not with this
+# module: `annotate.suggest` imports it for every analysis, and most analyses have no stored
+# classifier; the import alone cost about 0.8 s of CPU in each of the analysis's two processes
+# (python -X importtime; 300 PolNeAR train articles, bench/analyze_speed.py).
 HUMAN_WEIGHT = 4.0  # one human label outweighs several rule guesses
 # The logistic regression's settings, recorded with every stored classifier (annotate.models.training).
 # Library defaults except: balanced classes (framing and facts are rarer than body text in news)
@@ -82,6 +88,9 @@ def train(feats: np.ndarray, vecs: np.ndarray | None, y: list[str], weights: lis
     counts = Counter(y)
     if len(y) < 4 or len(counts) < 2:
         raise TrainError(f"need at least 4 passages with 2 different labels, got {dict(counts)}")
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import cross_val_score
+
     x = design(feats, vecs)
     clf = LogisticRegression(**SETTINGS)
     clf.fit(x, y, sample_weight=np.asarray(weights, dtype=np.float64))
@@ -115,6 +124,8 @@ def loads(blob: bytes) -> PassageModel:
     coef, intercept, classes = arrays["coef"], arrays["intercept"], arrays["classes"]
     _check_shapes(coef, intercept, classes, meta["n_features"])
     params = meta.get("params") if isinstance(meta.get("params"), dict) else {}
+    from sklearn.linear_model import LogisticRegression
+
     clf = LogisticRegression(**{**SETTINGS, "C": float(params.get("C", SETTINGS["C"])),
                                 "max_iter": int(params.get("max_iter", SETTINGS["max_iter"]))})
     clf.coef_, clf.intercept_ = coef, intercept

@@ -35,7 +35,7 @@ def rule_features(text: str, spans: list[Span]) -> np.ndarray:
         min(loaded, 5) / 5, loaded / n_words, float(any(s.kind == "question" for s in fr)),
         float(any(s.kind == "exclamation" for s in fr)), float(any(s.kind == "aside" for s in fr)),
         float(any(s.label == "sourced_fact" for s in spans)),
-        sum(ch.isdigit() for ch in text) / max(1, len(text)), math.log1p(n_words) / 6,
+        sum(map(str.isdigit, text)) / max(1, len(text)), math.log1p(n_words) / 6,
         *(scores[label] for label in LABELS),
     ]
     return np.asarray(values, dtype=np.float32)

@@ -66,7 +66,7 @@ def raw_scores(text: str, spans: list[Span]) -> dict[str, float]:
     loaded = [s for s in fr if s.kind == "loaded"]
     sourced = any(s.label == "sourced_fact" for s in spans)
     return {
-        "sourced_fact": P.FACT_BASE + P.FACT_SOURCED * sourced + P.FACT_DIGITS * any(ch.isdigit() for ch in text),
+        "sourced_fact": P.FACT_BASE + P.FACT_SOURCED * sourced + P.FACT_DIGITS * any(map(str.isdigit, text)),
         "quotation": P.QUOTE_COVERAGE * coverage(text, qs) + P.QUOTE_SPEAKER * any(s.speaker for s in qs),
         "editorial_framing": (P.FRAMING_COVERAGE * coverage(text, whole)
                               + P.FRAMING_LOADED_EACH * min(len(loaded), P.FRAMING_LOADED_MAX)

@@ -31,12 +31,17 @@ def quote_marks(text: str) -> list[tuple[int, int]]:
 _ANY_MARK = re.compile("[" + re.escape("".join(set(PAIRS) | set(PAIRS.values()) | {'"', "'"})) + "]")
 
 
+# The characters _quote_marks acts on: quotation marks, the apostrophe of '' and the line end.
+_STEP = re.compile("[" + re.escape("".join(set(PAIRS) | set(PAIRS.values()) | {'"', "'", "\n"})) + "]")
+
+
 @functools.lru_cache(maxsize=8192)  # a passage's marks are asked for by quotes, framing, facts and features
 def _quote_marks(text: str) -> tuple[tuple[int, int], ...]:
     out: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []
     i = 0
-    while i < len(text):
+    while (mark := _STEP.search(text, i)) is not None:  # every other character was a no-op step
+        i = mark.start()
         ch = text[i]
         if stack and ch == PAIRS.get(stack[-1][0]) and not (ch == "“" and stack[-1][0] != "„"):
             opener, start = stack.pop()

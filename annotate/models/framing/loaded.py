@@ -16,6 +16,7 @@ Words inside quotation spans are the speaker's, never the outlet's: they are not
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,7 +67,9 @@ class KnownWords:
     def __init__(self, counts: dict[str, tuple[int, int]], prior: float, smoothing: float,
                  english: bool = True) -> None:
         self.counts, self.prior, self.smoothing, self.english = counts, prior, smoothing, english
-        self._rows: dict[str, tuple[float, ...]] = {}
+        self._token_index: dict[str, int] = {}  # token text -> its row of _token_table (see token_table)
+        self._token_table = np.zeros((0, 4 + 5 + len(SUFFIXES)), dtype=np.float32)
+        self._token_lock = threading.Lock()  # the model's KnownWords serve every thread of the process
         self._blank: KnownWords | None = None
         self.stems: dict[str, list[int]] = {}
         for word, (pos, neg) in counts.items():
@@ -104,15 +107,26 @@ class KnownWords:
         return self._blank
 
     def word_features(self, word: str) -> tuple[float, ...]:
-        """(rate, known, log count, stem rate, stem known, *suffix flags) of a lowercased word,
-        computed once per word type (the token matrix repeats them for every occurrence)."""
-        row = self._rows.get(word)
-        if row is None:
-            if len(self._rows) > MAX_WORD_ROWS:
-                self._rows.clear()
-            suffix = [self.english and word.endswith(s) for s in SUFFIXES]
-            row = self._rows[word] = (*self(word), np.log1p(self.count(word)), *self.stem_rate(word), *suffix)
-        return row
+        """(rate, known, log count, stem rate, stem known, *suffix flags) of a lowercased word
+        (token_table keeps them per token text: the token matrix repeats them for every occurrence)."""
+        suffix = [self.english and word.endswith(s) for s in SUFFIXES]
+        return (*self(word), np.log1p(self.count(word)), *self.stem_rate(word), *suffix)
+
+    def token_table(self, texts: list[str]) -> np.ndarray:
+        """(n, 4 + word features) float32 for token texts: title-case, all-caps (2+ letters), hyphen
+        and long-word flags, then `word_features(text.lower())`. Each distinct text's row is kept in a
+        float32 table and gathered (built per token, they were half of token_matrix: cProfile)."""
+        with self._token_lock:  # a row is listed before it is written, and growing replaces the table
+            if len(index := self._token_index) + len(texts) > MAX_WORD_ROWS:
+                index.clear()
+            for t in texts:
+                if t not in index:
+                    at = index[t] = len(index)
+                    if at >= len(table := self._token_table):  # grown by doubling
+                        self._token_table = np.concatenate([table, np.zeros((max(1024, at), table.shape[1]), np.float32)])
+                    self._token_table[at] = (t[:1].isupper(), t.isupper() and len(t) > 1, "-" in t, len(t) >= 7,
+                                             *self.word_features(t.lower()))
+            return self._token_table[[index[t] for t in texts]]
 
 
 def stem(word: str) -> str:
@@ -138,12 +152,12 @@ def token_matrix(text: str, toks: list[Token], lang: str | None, own: np.ndarray
     floor = np.float32(-6.0)  # "no neighbour": as unloaded as a word gets
     prev = np.concatenate([[floor], own[:-1]])
     nxt = np.concatenate([own[1:], [floor]])
-    lexicon = _lexicon_hits(text, toks, lang)
-    shape = np.array([[t.text[:1].isupper() and i > 0, t.text.isupper() and len(t.text) > 1, "-" in t.text,
-                       len(t.text) >= 7, i == 0, hit] for i, (t, hit) in enumerate(zip(toks, lexicon))],
-                     dtype=np.float32)
+    table = known.token_table([t.text for t in toks])
+    shape = np.zeros((len(toks), 6), dtype=np.float32)  # title (not the first word), upper, hyphen, long, first, lexicon
+    shape[:, :4], shape[:, 5] = table[:, :4], _lexicon_hits(text, toks, lang)
+    shape[0, 0], shape[0, 4] = 0.0, 1.0
     sent = np.full((len(toks), 1), sentence_logit, dtype=np.float32)
-    word = np.array([known.word_features(t.text.lower()) for t in toks], dtype=np.float32)
+    word = table[:, 4:]
     # A sentence holds one to three loaded words: how far a word sits below the sentence's most
     # loaded-looking one says more than its score alone.
     below = own.max() - own
@@ -165,9 +179,9 @@ def token_part(lang: str | None) -> str:
 
 def _lexicon_hits(text: str, toks: list[Token], lang: str | None) -> list[bool]:
     rl = features.rule_lang(lang)
-    if rl is None:
+    hits = [(m.start(), m.end()) for m in features.loaded_matches(text, rl)] if rl else []
+    if not hits:  # most passages, and languages without rules
         return [False] * len(toks)
-    hits = [(m.start(), m.end()) for m in features.loaded_matches(text, rl)]
     return [any(s < t.end and t.start < e for s, e in hits) for t in toks]
 
 

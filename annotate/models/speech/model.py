@@ -54,7 +54,7 @@ class SpeechModel:
                 found += decode.attributions(para, seq, tags, probs, self.cues)
             if lang == "fr":
                 found = french.complete(found, para)
-            out += [_shift(a, p0) for a in found]
+            out += found if p0 == 0 else [_shift(a, p0) for a in found]  # a one-line passage: no copy
         return decode.resolve_speakers(out)
 
 

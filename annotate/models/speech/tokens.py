@@ -7,7 +7,7 @@ because feature extraction is most of the inference cost.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Words keep inner hyphens and apostrophes ("a-t-il", "d'après", "don't"); French elisions
 # ("qu'il", "l'Élysée") stay one token and are recognised by their prefix in features.py.
@@ -21,13 +21,17 @@ ABBREV = frozenset("mr mrs ms dr sen gov rep gen prof st jr sr no vs etc m mme u
 MAX_TOKENS = 160
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One token; a NamedTuple rather than a frozen dataclass because a paragraph makes dozens and
+    a frozen dataclass's __init__ cost a fifth of tokenising (cProfile, 300 PolNeAR train articles)."""
     start: int
     end: int
     text: str
     quote: int  # 0 outside quotation marks, 1 inside, 2 the opening mark, 3 the closing mark
     sent: int  # sentence index inside the paragraph
+
+
+_new = tuple.__new__
 
 
 def quote_pairs(text: str) -> list[tuple[int, int]]:
@@ -53,25 +57,30 @@ def tokenize(text: str) -> list[Token]:
     """Tokens of `text` with quote state and sentence index."""
     pairs = quote_pairs(text)
     toks: list[Token] = []
-    k = sent = 0
+    k = sent = q = 0
     for m in WORD.finditer(text):
-        s, e, w = m.start(), m.end(), m.group()
-        while k < len(pairs) and pairs[k][1] <= s:
-            k += 1
-        q = 0
-        if k < len(pairs) and pairs[k][0] <= s < pairs[k][1]:
-            q = 2 if s == pairs[k][0] else 3 if e == pairs[k][1] else 1
-        if toks and _ends_sentence(toks, w):
+        (s, e), w = m.span(), m.group()
+        if pairs:
+            while k < len(pairs) and pairs[k][1] <= s:
+                k += 1
+            q = 0
+            if k < len(pairs) and pairs[k][0] <= s < pairs[k][1]:
+                q = 2 if s == pairs[k][0] else 3 if e == pairs[k][1] else 1
+        # _ends_sentence's own first test, here to spare the call for most words
+        if toks and (w[:1].isupper() or w[:1] in _OPENS_SENTENCE) and _ends_sentence(toks, w):
             sent += 1
-        toks.append(Token(s, e, w, q, sent))
+        toks.append(_new(Token, (s, e, w, q, sent)))  # Token(...) without its Python-level __new__: half the cost
     return toks
+
+
+_OPENS_SENTENCE = "«“\"—–"
 
 
 def _ends_sentence(toks: list[Token], word: str) -> bool:
     """A new sentence starts after . ! ? (or a closing mark right after one) before a capital
     or an opening mark, outside quotation marks, unless the dot ends an abbreviation."""
     last = toks[-1]
-    if not (word[:1].isupper() or word[:1] in "«“\"—–"):
+    if not (word[:1].isupper() or word[:1] in _OPENS_SENTENCE):
         return False
     if last.quote == 3 and len(toks) > 1:
         last = toks[-2]
