@@ -14,6 +14,7 @@ import pytest
 
 from compare import align, embed, match
 from compare.match import decide, restate
+from tests.test_compare_match import LYON_A  # the matcher tests' French article, condensed below
 
 BRIDGE_A = [
     "The city council approved on Tuesday the renovation of the Saint-Michel bridge.",
@@ -26,11 +27,6 @@ BRIDGE_B = [
     "Works begin in March.",  # the condensation the learned matcher vetoed (p 0.15)
     "Cars will use the Pont Neuf while the bridge is closed.",
     "The region is paying the 12 million euro bill.",
-]
-LYON_A = [
-    "Le conseil municipal de Lyon a voté mardi la fermeture de la piscine du Rhône pour deux ans de travaux.",
-    "Le chantier coûtera 14 millions d’euros, financés pour moitié par la métropole.",
-    "Les clubs de natation seront accueillis dans les bassins de Villeurbanne pendant la fermeture.",
 ]
 LYON_B = [
     "Les nageurs des clubs iront s’entraîner à Villeurbanne le temps des travaux.",
