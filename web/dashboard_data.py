@@ -12,11 +12,10 @@ from collections import Counter, defaultdict
 
 import sqlite_utils
 
-from annotate.campaign import workflow as campaign
 from annotate.campaign import speaker_names, stats
+from annotate.campaign import workflow as campaign
 from annotate.labels import store as labels_store
 from annotate.labels.schemes import MACHINE_SOURCES
-from annotate.rules.speakers import PRONOUNS
 from web import compare_view, data
 
 
@@ -98,8 +97,8 @@ def quoted(db: sqlite_utils.Database, project_id: int, rows: list[dict], limit: 
     """Speakers of quotation labels: how often, and by which outlets; one person under several
     mentions ("Chief executive Maria Olsen", "Olsen") counts once (annotate.campaign.speaker_names)."""
     outlets = outlet_names(db, {r["article_id"] for r in rows})
-    said = [(r, r["speaker_text"].strip()) for r in rows if r["label"] == "quotation" and (r.get("speaker_text") or "").strip()
-            and speaker_names.normalise(r["speaker_text"]) not in PRONOUNS]  # an unresolved "it" names no one
+    said = [(r, r["speaker_text"].strip()) for r in rows
+            if r["label"] == "quotation" and speaker_names.names_someone(r.get("speaker_text"))]
     # a lone surname joins a full name of its own story only: "Martin" here is not another story's "Anne Martin"
     story_of = {aid: s["id"] for s in labels_store.list_stories(db, project_id) for aid in s["article_ids"]}
     mentions: dict[int | None, set[str]] = defaultdict(set)

@@ -16,6 +16,7 @@ import re
 import unicodedata
 
 from annotate.rules import lexicon
+from annotate.rules.speakers import PRONOUNS
 
 _TRIM = " \t\n\"'«»“”‹›()[],.;:!?-–—"
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
@@ -32,6 +33,19 @@ def normalise(name: str) -> str:
     typographic apostrophes straightened, casefolded."""
     name = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", name)).strip(_TRIM)
     return name.replace("’", "'").casefold()
+
+
+def names_someone(mention: str | None) -> bool:
+    """Whether a speaker mention names anyone: not empty, and not a lone pronoun nobody could
+    resolve ("it says" counts as unattributed, and is never a quote "attributed differently")."""
+    key = normalise(mention or "")
+    return bool(key) and key not in PRONOUNS
+
+
+def key_of(mention: str, keys: dict[str, str] | None = None) -> str:
+    """A mention's speaker key: from `keys` (speaker_keys over its story) when there, else its
+    normalised text."""
+    return (keys or {}).get(mention) or normalise(mention)
 
 
 def name_core(mention: str) -> str | None:

@@ -17,7 +17,6 @@ from annotate import aligned
 from annotate.campaign import agreement, speaker_names
 from annotate.labels import store
 from annotate.labels.schemes import is_whole
-from annotate.rules.speakers import PRONOUNS
 from compare import kinds
 from compare.pipeline import additions_of
 from corpus import store as corpus_store
@@ -82,9 +81,9 @@ def quote_change(a: dict, b: dict, a_text: str, b_text: str, kind: str,
     and "Olsen" be one speaker; without it mentions compare as normalised text."""
     qa, qb = a_text[a["start"]:a["end"]], b_text[b["start"]:b["end"]]
     changes = []
-    keys = keys or {}
-    sa, sb = (keys.get(x["speaker_text"]) or normalise_speaker(x["speaker_text"] or "") for x in (a, b))
-    if sa and sb and sa != sb and not {sa, sb} & PRONOUNS:  # an unresolved "it" names no one (see _speakers)
+    sa, sb = a["speaker_text"], b["speaker_text"]
+    if speaker_names.names_someone(sa) and speaker_names.names_someone(sb) \
+            and speaker_names.key_of(sa, keys) != speaker_names.key_of(sb, keys):
         changes.append("attributed_differently")
     if kinds.normalize(qa) != kinds.normalize(qb):
         cut = kinds.CUT.search(qa) or kinds.CUT.search(qb) or kind == "partial"
@@ -133,9 +132,9 @@ def _speakers(rows: list[dict], keys: dict[str, str] | None = None) -> dict:
     longest of equally frequent ones). A speaker that is only a pronoun nobody could resolve
     ("it says") names no one: it counts as unattributed."""
     counts, display = Counter(), {}
-    named = [r for r in rows if r.get("speaker_text") and normalise_speaker(r["speaker_text"]) not in PRONOUNS]
+    named = [r for r in rows if speaker_names.names_someone(r.get("speaker_text"))]
     for r in named:
-        key = (keys or {}).get(r["speaker_text"]) or normalise_speaker(r["speaker_text"])
+        key = speaker_names.key_of(r["speaker_text"], keys)
         counts[key] += 1
         display.setdefault(key, Counter())[r["speaker_text"].strip()] += 1
     shown = {k: speaker_names.shown_name(forms) for k, forms in display.items()}

@@ -243,14 +243,19 @@ def resolve_pronouns(spans: list, names: list[Ref] = ()) -> list:
     for span in sorted(spans, key=lambda s: s.start):
         spk = span.speaker
         if spk is not None and spk.text.lower() in PRONOUNS:
-            earlier = [n for n in names if n.end <= spk.start and agrees(spk.text, n.text)]
-            target = next((s for s in reversed(seen) if agrees(spk.text, s.text)), None) or (earlier[-1] if earlier else None)
+            target = antecedent(spk.text, seen) or antecedent(spk.text, [n for n in names if n.end <= spk.start])
             if target is not None:
                 span = replace(span, speaker=target, meta={**span.meta, "pronoun": spk.as_dict()})
         elif spk is not None and spk.text.lower() not in IMPERSONAL:
             seen.append(spk)
         out.append(span)
     return out
+
+
+def antecedent(pronoun: str, earlier: list):
+    """The closest of the `earlier` mentions (in text order, each with `.text`) that `pronoun`
+    can stand for (`agrees`), or None."""
+    return next((m for m in reversed(earlier) if agrees(pronoun, m.text)), None)
 
 
 def agrees(pronoun: str, mention: str) -> bool:

@@ -230,13 +230,13 @@ def resolve_speakers(found: list[Attribution]) -> list[Attribution]:
     as `speaker` (annotate.rules.speakers.agrees: "it" is no titled person)."""
     from dataclasses import replace
 
-    from annotate.rules.speakers import agrees
+    from annotate.rules.speakers import antecedent
 
     out, seen = [], []
     for a in sorted(found, key=lambda a: a.content.start):
         if a.source is not None and a.source.text.lower().split("-")[-1] in PRONOUNS:
             pronoun = a.source.text.split("-")[-1]
-            a = replace(a, speaker=next((s for s in reversed(seen) if agrees(pronoun, s.text)), None))
+            a = replace(a, speaker=antecedent(pronoun, seen))
         elif a.source is not None:
             seen.append(a.source)
         out.append(a)
