@@ -82,10 +82,7 @@ def mutual_either(sims: dict[str, np.ndarray]) -> np.ndarray:
 
 def mutual_all(sims: dict[str, np.ndarray]) -> np.ndarray:
     """True where a cell is the best of its row AND of its column under every matrix."""
-    mask = np.ones(next(iter(sims.values())).shape, dtype=bool)
-    for sim in sims.values():
-        mask &= (sim >= sim.max(axis=1, keepdims=True)) & (sim >= sim.max(axis=0, keepdims=True))
-    return mask
+    return best_all(sims, 0) & best_all(sims, 1)
 
 
 def best_all(sims: dict[str, np.ndarray], axis: int) -> np.ndarray:
